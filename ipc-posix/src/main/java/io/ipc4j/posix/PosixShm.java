@@ -1,0 +1,97 @@
+package io.ipc4j.posix;
+
+import io.ipc4j.posix.internal.Native;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static io.ipc4j.posix.internal.Native.C_INT;
+import static io.ipc4j.posix.internal.Native.C_POINTER;
+
+/**
+ * POSIX shared memory: {@code shm_open}, {@code shm_unlink} (objects under {@code /dev/shm}) and
+ * Linux {@code memfd_create} (anonymous shared memory that vanishes with its last holder).
+ * Names here are raw POSIX names starting with {@code /}; validation is ipc-shm's job.
+ */
+public final class PosixShm {
+    /** {@code memfd_create} flag: close on exec. */
+    public static final int MFD_CLOEXEC = 1;
+    /** {@code memfd_create} flag: allow {@code F_ADD_SEALS}. */
+    public static final int MFD_ALLOW_SEALING = 2;
+
+    private static final MethodHandle SHM_OPEN = Native.errnoHandle("shm_open",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT));
+    private static final MethodHandle SHM_UNLINK = Native.errnoHandle("shm_unlink",
+            FunctionDescriptor.of(C_INT, C_POINTER));
+    private static final MethodHandle MEMFD_CREATE = Native.errnoHandle("memfd_create",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+
+    private PosixShm() {
+    }
+
+    /**
+     * {@code shm_open(name, flags, mode)}.
+     *
+     * @param name  POSIX name, e.g. {@code "/weights"}
+     * @param flags {@link OpenFlags} (e.g. {@code O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW})
+     * @param mode  permission bits used when creating (e.g. 0600)
+     * @return the file descriptor
+     */
+    public static int shmOpen(String name, int flags, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoBuffer();
+            MemorySegment n = a.allocateFrom(name);
+            while (true) {
+                int fd = (int) SHM_OPEN.invokeExact(err, n, flags, mode);
+                if (fd >= 0) {
+                    return fd;
+                }
+                int e = Native.errno(err);
+                if (e != Errno.EINTR) {
+                    throw new PosixException("shm_open", e, name);
+                }
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code shm_unlink(name)}.
+     *
+     * @param name POSIX name, e.g. {@code "/weights"}
+     */
+    public static void shmUnlink(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoBuffer();
+            int r = (int) SHM_UNLINK.invokeExact(err, a.allocateFrom(name));
+            if (r != 0) {
+                throw new PosixException("shm_unlink", Native.errno(err), name);
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code memfd_create(name, flags)}.
+     *
+     * @param name  a label shown in {@code /proc/PID/fd} (not a file name)
+     * @param flags {@link #MFD_CLOEXEC}, {@link #MFD_ALLOW_SEALING}
+     * @return the file descriptor
+     */
+    public static int memfdCreate(String name, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = Native.errnoBuffer();
+            int fd = (int) MEMFD_CREATE.invokeExact(err, a.allocateFrom(name), flags);
+            if (fd < 0) {
+                throw new PosixException("memfd_create", Native.errno(err), name);
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

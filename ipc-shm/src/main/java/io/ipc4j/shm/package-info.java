@@ -1,0 +1,10 @@
+/**
+ * Named shared-memory segments: {@link io.ipc4j.shm.SharedSegment} (create, open, open
+ * read-only, unlink), name rules ({@link io.ipc4j.shm.SegmentName}) and the directory that
+ * holds them ({@link io.ipc4j.shm.ShmDirectory}, {@code /dev/shm} unless told otherwise).
+ *
+ * <p>Ownership is explicit: the creator owns a segment and unlinks it on {@code close()} unless
+ * it calls {@link io.ipc4j.shm.SharedSegment#persist()}; mappings live in an {@link java.lang.foreign.Arena}
+ * closed by {@code close()}, never by the garbage collector.
+ */
+package io.ipc4j.shm;

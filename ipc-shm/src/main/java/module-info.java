@@ -1,0 +1,8 @@
+/**
+ * Named POSIX shared-memory segments under {@code /dev/shm}, descriptor headers, typed tensors
+ * and the safetensors tensor store.
+ */
+module io.ipc4j.shm {
+    requires transitive io.ipc4j.posix;
+    exports io.ipc4j.shm;
+}
