@@ -5,4 +5,5 @@
 module io.ipc4j.shm {
     requires transitive io.ipc4j.posix;
     exports io.ipc4j.shm;
+    exports io.ipc4j.tensor;
 }
