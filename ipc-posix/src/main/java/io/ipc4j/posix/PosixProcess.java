@@ -23,6 +23,7 @@ public final class PosixProcess {
 
     private static final MethodHandle GETPID = Native.handle("getpid", FunctionDescriptor.of(C_INT));
     private static final MethodHandle GETPPID = Native.handle("getppid", FunctionDescriptor.of(C_INT));
+    private static final MethodHandle GETTID = Native.handle("gettid", FunctionDescriptor.of(C_INT));
     private static final MethodHandle KILL = Native.errnoHandle("kill", FunctionDescriptor.of(C_INT, C_INT, C_INT));
     private static final MethodHandle PRCTL = Native.errnoHandle("prctl",
             FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_LONG, C_LONG, C_LONG), Linker.Option.firstVariadicArg(1));
@@ -34,6 +35,15 @@ public final class PosixProcess {
     public static int getpid() {
         try {
             return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** @return the kernel thread id of the calling (carrier) thread */
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
