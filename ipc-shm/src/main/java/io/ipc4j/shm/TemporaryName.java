@@ -41,7 +41,10 @@ public record TemporaryName(String finalName, ProcessIdentity writer, long nonce
         }
     }
 
-    /** @return whether the decorated name is a temporary one ({@link SegmentName#TEMP_PREFIX}) */
+    /**
+     * @param fileName a file name
+     * @return whether it starts with the reserved {@link SegmentName#TEMP_PREFIX}
+     */
     static boolean hasTemporaryPrefix(String fileName) {
         return fileName.startsWith(SegmentName.TEMP_PREFIX);
     }

@@ -67,10 +67,13 @@ public record HeaderFields(long magic, int layoutVersion, int kindCode, int flag
     }
 
     /**
-     * @return whether the recorded creator still runs (same pid and start time); empty when
-     * {@code /proc} could not tell
+     * @return whether the recorded creator still runs (same pid and start time); empty when the
+     * recorded pid cannot be a process (&lt;= 0: a damaged header) or {@code /proc} could not tell
      */
     public Optional<Boolean> creatorAlive() {
+        if (creatorPid <= 0 || creatorStartTicks < 0) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(creator().isAlive());
         } catch (IpcException | NumberFormatException e) {
