@@ -1,7 +1,9 @@
 /**
  * Named shared-memory segments: {@link io.ipc4j.shm.SharedSegment} (create, open, open
  * read-only, unlink), name rules ({@link io.ipc4j.shm.SegmentName}) and the directory that
- * holds them ({@link io.ipc4j.shm.ShmDirectory}, {@code /dev/shm} unless told otherwise).
+ * holds them ({@link io.ipc4j.shm.ShmDirectory}, {@code /dev/shm} unless told otherwise), and the
+ * inventory of such a directory ({@link io.ipc4j.shm.SegmentInventory}: list, probe, garbage-collect
+ * what dead processes left behind).
  *
  * <p>Ownership is explicit: the creator owns a segment and unlinks it on {@code close()} unless
  * it calls {@link io.ipc4j.shm.SharedSegment#persist()}; mappings live in an {@link java.lang.foreign.Arena}
