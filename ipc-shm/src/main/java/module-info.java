@@ -6,4 +6,5 @@ module io.ipc4j.shm {
     requires transitive io.ipc4j.posix;
     exports io.ipc4j.shm;
     exports io.ipc4j.tensor;
+    exports io.ipc4j.tensor.store;
 }
