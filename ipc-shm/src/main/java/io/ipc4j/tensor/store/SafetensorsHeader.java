@@ -263,20 +263,19 @@ public final class SafetensorsHeader {
     }
 
     private static Entry entry(String name, Object v, long dataSize) {
-        String t = "tensor " + quote(name) + ": ";
         if (!(v instanceof Map<?, ?> info)) {
-            throw new IpcException(Reason.CORRUPT, t + "its description is " + kind(v)
+            throw new IpcException(Reason.CORRUPT, tensor(name) + "its description is " + kind(v)
                     + ", not an object with dtype, shape and data_offsets");
         }
         for (Object k : info.keySet()) {
             if (!k.equals("dtype") && !k.equals("shape") && !k.equals("data_offsets")) {
-                throw new IpcException(Reason.CORRUPT, t + "unknown key " + quote((String) k)
+                throw new IpcException(Reason.CORRUPT, tensor(name) + "unknown key " + quote((String) k)
                         + " (allowed: dtype, shape, data_offsets)");
             }
         }
-        Object dt = require(info, "dtype", t);
+        Object dt = require(info, "dtype", name);
         if (!(dt instanceof String dtName)) {
-            throw new IpcException(Reason.CORRUPT, t + "dtype is " + kind(dt) + ", not a string");
+            throw new IpcException(Reason.CORRUPT, tensor(name) + "dtype is " + kind(dt) + ", not a string");
         }
         DType dtype = null;
         for (DType d : DType.values()) {
@@ -285,63 +284,67 @@ public final class SafetensorsHeader {
             }
         }
         if (dtype == null) {
-            throw new IpcException(Reason.UNSUPPORTED, t + "unknown dtype " + quote(dtName) + " (supported: "
+            throw new IpcException(Reason.UNSUPPORTED, tensor(name) + "unknown dtype " + quote(dtName) + " (supported: "
                     + Arrays.toString(DType.values()) + ")");
         }
-        long[] shape = longs(require(info, "shape", t), t + "shape", -1);
-        long[] offsets = longs(require(info, "data_offsets", t), t + "data_offsets", 2);
+        long[] shape = longs(require(info, "shape", name), name, "shape", -1);
+        long[] offsets = longs(require(info, "data_offsets", name), name, "data_offsets", 2);
         long count = 1;
         for (long d : shape) {
-            count = multiply(count, d, t, dtype, shape);
+            count = multiply(count, d, name, dtype, shape);
         }
-        long bytes = multiply(count, dtype.byteSize(), t, dtype, shape);
+        long bytes = multiply(count, dtype.byteSize(), name, dtype, shape);
         long begin = offsets[0];
         long end = offsets[1];
         if (begin > end) {
-            throw new IpcException(Reason.CORRUPT, t + "data_offsets [" + begin + ", " + end
+            throw new IpcException(Reason.CORRUPT, tensor(name) + "data_offsets [" + begin + ", " + end
                     + "] are reversed: begin must not exceed end");
         }
         if (end > dataSize) {
-            throw new IpcException(Reason.TRUNCATED, t + "data_offsets end " + end + " lies beyond the data area of "
+            throw new IpcException(Reason.TRUNCATED, tensor(name) + "data_offsets end " + end + " lies beyond the data area of "
                     + dataSize + " bytes (file truncated?)");
         }
         if (end - begin != bytes) {
-            throw new IpcException(Reason.CORRUPT, t + "data_offsets [" + begin + ", " + end + "] span " + (end - begin)
+            throw new IpcException(Reason.CORRUPT, tensor(name) + "data_offsets [" + begin + ", " + end + "] span " + (end - begin)
                     + " bytes but " + dtype + Arrays.toString(shape) + " needs " + bytes);
         }
         return new Entry(name, dtype, shape, begin, end);
     }
 
-    private static long multiply(long a, long b, String t, DType dtype, long[] shape) {
+    private static String tensor(String name) {
+        return "tensor " + quote(name) + ": ";
+    }
+
+    private static long multiply(long a, long b, String name, DType dtype, long[] shape) {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException e) {
-            throw new IpcException(Reason.CORRUPT, t + "byte length of " + dtype + Arrays.toString(shape)
+            throw new IpcException(Reason.CORRUPT, tensor(name) + "byte length of " + dtype + Arrays.toString(shape)
                     + " overflows 64 bits");
         }
     }
 
-    private static Object require(Map<?, ?> info, String key, String t) {
+    private static Object require(Map<?, ?> info, String key, String name) {
         Object v = info.get(key);
         if (v == null) {
-            throw new IpcException(Reason.CORRUPT, t + "missing " + key);
+            throw new IpcException(Reason.CORRUPT, tensor(name) + "missing " + key);
         }
         return v;
     }
 
     /** A list of non-negative long integers, of the given length (or any when -1). */
-    private static long[] longs(Object v, String what, int exactLength) {
+    private static long[] longs(Object v, String name, String field, int exactLength) {
         if (!(v instanceof List<?> list)) {
-            throw new IpcException(Reason.CORRUPT, what + " is " + kind(v) + ", not an array of integers");
+            throw new IpcException(Reason.CORRUPT, tensor(name) + field + " is " + kind(v) + ", not an array of integers");
         }
         if (exactLength >= 0 && list.size() != exactLength) {
-            throw new IpcException(Reason.CORRUPT, what + " has " + list.size() + " elements, expected " + exactLength);
+            throw new IpcException(Reason.CORRUPT, tensor(name) + field + " has " + list.size() + " elements, expected " + exactLength);
         }
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {
             Object x = list.get(i);
             if (!(x instanceof Long l)) {
-                throw new IpcException(Reason.CORRUPT, what + "[" + i + "] is " + kind(x)
+                throw new IpcException(Reason.CORRUPT, tensor(name) + field + "[" + i + "] is " + kind(x)
                         + ": must be a non-negative integer within 64-bit range");
             }
             out[i] = l;

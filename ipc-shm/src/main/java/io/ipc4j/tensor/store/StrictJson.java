@@ -64,7 +64,7 @@ final class StrictJson {
     static Object parse(byte[] bytes, int length, HeaderLimits limits) {
         StrictJson p = new StrictJson(bytes, length, limits);
         p.skipWhitespace();
-        Object v = p.value(0, null);
+        Object v = p.value(0, null, null);
         p.skipWhitespace();
         if (p.pos < p.end) {
             throw p.corrupt("trailing garbage after the JSON value: " + describeByte(p.b[p.pos])
@@ -73,14 +73,18 @@ final class StrictJson {
         return v;
     }
 
-    private Object value(int depth, String parentKey) {
+    /**
+     * @param owner the path of the object holding this value (null at the top), for messages
+     * @param key   the member key or enclosing array's key naming this value (null at the top)
+     */
+    private Object value(int depth, String owner, String key) {
         if (pos >= end) {
             throw corrupt("unexpected end of header, expected a value");
         }
         byte c = b[pos];
         return switch (c) {
-            case '{' -> object(depth + 1, parentKey);
-            case '[' -> array(depth + 1, parentKey);
+            case '{' -> object(depth + 1, path(owner, key));
+            case '[' -> array(depth + 1, owner, key);
             case '"' -> string();
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
@@ -92,6 +96,11 @@ final class StrictJson {
                 throw corrupt("not JSON: unexpected " + describeByte(c));
             }
         };
+    }
+
+    /** A dotted path for messages; only objects below the top level pay for the concatenation. */
+    private static String path(String owner, String key) {
+        return owner == null ? key : key == null ? owner : owner + "." + key;
     }
 
     private void checkDepth(int depth) {
@@ -119,7 +128,7 @@ final class StrictJson {
             skipWhitespace();
             expect(':');
             skipWhitespace();
-            Object v = value(depth, parentKey == null ? key : parentKey + "." + key);
+            Object v = value(depth, parentKey, key);
             if (map.containsKey(key)) {
                 pos = keyAt;
                 throw corrupt(depth == 1 ? "duplicate tensor name " + SafetensorsHeader.quote(key)
@@ -144,7 +153,7 @@ final class StrictJson {
         }
     }
 
-    private List<Object> array(int depth, String parentKey) {
+    private List<Object> array(int depth, String owner, String key) {
         checkDepth(depth);
         pos++; // '['
         ArrayList<Object> list = new ArrayList<>();
@@ -157,9 +166,9 @@ final class StrictJson {
             skipWhitespace();
             if (list.size() >= limits.maxRank()) {
                 throw tooLarge("JSON array with more than " + limits.maxRank() + " elements (limit maxRank)"
-                        + (parentKey == null ? "" : " in " + SafetensorsHeader.quote(parentKey)));
+                        + (key == null ? "" : " in " + SafetensorsHeader.quote(path(owner, key))));
             }
-            list.add(value(depth, parentKey));
+            list.add(value(depth, owner, key));
             skipWhitespace();
             byte c = peek();
             pos++;
