@@ -55,6 +55,10 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class TensorStoreLoadBenchmark {
+    /** Created by JMH. */
+    public TensorStoreLoadBenchmark() {
+    }
+
     /** Size of the tensor data in MiB (1024 = the 1 GiB figure; smaller for quick runs). */
     @Param({"1024"})
     public int sizeMiB;

@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class TensorStoreOpenBenchmark {
+    /** Created by JMH. */
+    public TensorStoreOpenBenchmark() {
+    }
+
     /** Data size in MiB. */
     @Param({"1024"})
     public int sizeMiB;

@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -149,6 +150,7 @@ public final class TensorStore implements AutoCloseable {
         SegmentName.validate(name);
         Objects.requireNonNull(file, "file");
         String what = "load " + file + " into tensor store '" + name + "'";
+        requireRegularFile(file, what);
         try (FileChannel src = FileChannel.open(file, StandardOpenOption.READ)) {
             SafetensorsHeader fh;
             try {
@@ -291,6 +293,7 @@ public final class TensorStore implements AutoCloseable {
      */
     public static TensorStore mapFile(Path file, HeaderLimits limits) {
         String what = "map " + file;
+        requireRegularFile(file, what);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < SafetensorsHeader.LENGTH_FIELD_BYTES) {
@@ -329,6 +332,13 @@ public final class TensorStore implements AutoCloseable {
         m.put(META_CREATOR_START, Long.toString(me.startTicks()));
         m.put(META_LIFETIME, persistent ? LIFETIME_PERSISTENT : LIFETIME_OWNER);
         return m;
+    }
+
+    /** Refuses FIFOs, devices and directories up front (opening a FIFO would block). */
+    private static void requireRegularFile(Path file, String what) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IpcException(Reason.INVALID_ARGUMENT, what + ": not a regular file");
+        }
     }
 
     private static void checkAbsent(ShmDirectory dir, String name, String what) {

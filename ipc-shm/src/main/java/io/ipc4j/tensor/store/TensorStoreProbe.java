@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * Recognises tensor stores (any safetensors file, whoever wrote it) when listing a shared-memory
  * directory. A file is taken for a safetensors file when its length field is sane (1 to the limit,
- * within the file) and its header starts with {@code '{'}; it then reports kind
+ * within the file) and its header starts with <code>'&#123;'</code>; it then reports kind
  * {@value #KIND} and either a summary such as {@code "3 tensors, F32/BF16, header 448 B, 1.0 GiB"}
  * or {@code "corrupt: <reason>"}. Ownership comes from the {@code ipc4j.*} metadata; a store
  * without it (written by Python, say) has an unknown creator and counts as persistent, so garbage

@@ -241,6 +241,8 @@ class TensorStoreTest {
         assertEquals(Reason.NOT_FOUND, missing.reason());
         IpcException missingMap = assertThrows(IpcException.class, () -> TensorStore.mapFile(tmp.resolve("nope")));
         assertEquals(Reason.NOT_FOUND, missingMap.reason());
+        assertEquals(Reason.INVALID_ARGUMENT, assertThrows(IpcException.class, () -> TensorStore.mapFile(tmp)).reason());
+        assertEquals(Reason.INVALID_ARGUMENT, assertThrows(IpcException.class, () -> TensorStore.load(tmp, name)).reason());
     }
 
     @Test
