@@ -7,4 +7,5 @@ module io.ipc4j.shm {
     exports io.ipc4j.shm;
     exports io.ipc4j.shm.header;
     exports io.ipc4j.tensor;
+    exports io.ipc4j.tensor.store;
 }

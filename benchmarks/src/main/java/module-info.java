@@ -1,0 +1,9 @@
+/**
+ * JMH micro-benchmarks and multi-process harnesses for ipc4j. JMH runs them from the class path
+ * ({@code benchmarks/target/lib}); this descriptor keeps the module graph honest.
+ */
+module io.ipc4j.benchmarks {
+    requires io.ipc4j.shm;
+    requires static jmh.core;
+    requires HdrHistogram;
+}
