@@ -61,6 +61,10 @@ public class TensorSumBenchmark {
     private MemorySegment raw;
     private Tensor tensor;
 
+    /** Created by JMH; all state is set up in {@link #setup()}. */
+    public TensorSumBenchmark() {
+    }
+
     /**
      * Creates the segment, fills it with small floats, maps it read-only and faults every page
      * of that mapping in.
