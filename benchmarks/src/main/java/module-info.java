@@ -3,7 +3,7 @@
  * ({@code benchmarks/target/lib}); this descriptor keeps the module graph honest.
  */
 module io.ipc4j.benchmarks {
-    requires io.ipc4j.shm;
+    requires transitive io.ipc4j.shm;
     requires static jmh.core;
     requires HdrHistogram;
 }

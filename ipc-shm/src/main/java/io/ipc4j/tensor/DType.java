@@ -53,7 +53,7 @@ public enum DType {
     /**
      * @param name a safetensors dtype name, e.g. {@code "F32"}
      * @return the dtype
-     * @throws IpcException CORRUPT naming the unknown dtype
+     * @throws IpcException UNSUPPORTED naming the unknown dtype and listing the supported ones
      */
     public static DType fromName(String name) {
         for (DType d : values()) {
