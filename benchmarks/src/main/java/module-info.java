@@ -4,6 +4,8 @@
  */
 module io.ipc4j.benchmarks {
     requires transitive io.ipc4j.shm;
+    requires io.ipc4j.semaphores;
     requires static jmh.core;
     requires HdrHistogram;
+    exports io.ipc4j.benchmarks.idle;
 }

@@ -1,4 +1,8 @@
-/** Runnable programs for the three use cases (issue 6: not built yet). */
+/**
+ * Runnable programs for ipc4j's use cases. For now: {@code share-weights} (one weight store in
+ * shared memory mapped read-only by many worker JVMs), which {@code ipc4j demo} runs.
+ */
 module io.ipc4j.examples {
-    requires io.ipc4j.shm;
+    requires transitive io.ipc4j.shm;
+    exports io.ipc4j.examples.shareweights;
 }
