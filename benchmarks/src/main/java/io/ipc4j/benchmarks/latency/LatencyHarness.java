@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -71,7 +72,9 @@ public final class LatencyHarness {
         Transport transport = Transports.byName(options.transport());
         ParentEndpoint endpoint = transport.openParent(options.payloadSize(), options.timeout());
         AtomicReference<Process> childRef = new AtomicReference<>();
+        AtomicBoolean shuttingDown = new AtomicBoolean();
         Thread hook = new Thread(() -> {
+            shuttingDown.set(true);
             Process p = childRef.get();
             if (p != null) {
                 p.destroyForcibly();
@@ -87,6 +90,13 @@ public final class LatencyHarness {
             return measure(transport, endpoint, child, log);
         } catch (IOException e) {
             throw new IpcException(IpcException.Reason.OS_ERROR, "latency benchmark: cannot start the child JVM: " + e, e);
+        } catch (RuntimeException e) {
+            if (shuttingDown.get()) {
+                // the hook closed the endpoint under our feet: say why instead of "Already closed"
+                throw new IpcException(IpcException.Reason.CLOSED,
+                        "latency benchmark: stopped because the JVM is shutting down (signal)", e);
+            }
+            throw e;
         } finally {
             Process child = childRef.get();
             if (child != null && child.isAlive()) {
@@ -96,7 +106,7 @@ public final class LatencyHarness {
             endpoint.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
+            } catch (IllegalStateException hooksAlreadyRunning) {
                 // the hook runs anyway
             }
             if (log != null) {

@@ -1,5 +1,6 @@
 package io.ipc4j.benchmarks.latency;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public interface ParentEndpoint extends AutoCloseable {
      * @throws io.ipc4j.IpcException TIMEOUT when the child is not ready in time, PEER_CLOSED when
      *                               it died first
      */
-    void awaitReady(Peer child, java.time.Duration startupTimeout);
+    void awaitReady(Peer child, Duration startupTimeout);
 
     /**
      * Sends one message carrying {@code sequence} and the payload, and waits for its echo.
