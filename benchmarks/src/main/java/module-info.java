@@ -1,11 +1,13 @@
 /**
- * JMH micro-benchmarks and multi-process harnesses for ipc4j. JMH runs them from the class path
- * ({@code benchmarks/target/lib}); this descriptor keeps the module graph honest.
+ * JMH micro-benchmarks and multi-process harnesses for ipc4j: the latency harness
+ * ({@link io.ipc4j.benchmarks.latency}) and the idle-CPU harness ({@link io.ipc4j.benchmarks.idle}).
+ * JMH runs from the class path ({@code benchmarks/target/lib}); its package is not exported.
  */
 module io.ipc4j.benchmarks {
     requires transitive io.ipc4j.shm;
     requires io.ipc4j.semaphores;
     requires static jmh.core;
     requires HdrHistogram;
+    exports io.ipc4j.benchmarks.latency;
     exports io.ipc4j.benchmarks.idle;
 }

@@ -1,0 +1,50 @@
+package io.ipc4j.benchmarks.latency;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A way to carry a message from this JVM to a child JVM and back, measured by
+ * {@link LatencyHarness}. An implementation is a stateless factory with two sides:
+ *
+ * <ul>
+ *   <li>the parent side, {@link #openParent}, creates the shared resources (segment, FIFO,
+ *       socket, ...) and returns a {@link ParentEndpoint} that sends and awaits the echo;</li>
+ *   <li>the child side, {@link #runChild}, runs in the spawned JVM ({@link ChildMain}): it
+ *       connects with the arguments the parent endpoint handed over
+ *       ({@link ParentEndpoint#childArgs()}), signals readiness, echoes every message until the
+ *       parent's stop message and returns.</li>
+ * </ul>
+ *
+ * <p>Implementations are registered by name in {@link Transports}. Exactly one thread per JVM
+ * may wait actively (spin): the machine this runs on may have only two cores.
+ */
+public interface Transport {
+    /** @return the name used on the command line, e.g. {@code "spin"} */
+    String name();
+
+    /** @return a one-line description for help output */
+    String description();
+
+    /**
+     * Parent side: creates the resources the child connects to. The caller closes the endpoint,
+     * also on failure; it must release everything it created (e.g. unlink segments).
+     *
+     * @param payloadSize bytes carried in each direction per message, &gt;= 0
+     * @param timeout     the longest any single wait may take before failing
+     * @return the parent's endpoint
+     * @throws io.ipc4j.IpcException when the resources cannot be created
+     */
+    ParentEndpoint openParent(int payloadSize, Duration timeout);
+
+    /**
+     * Child side: connects, signals readiness, echoes messages until told to stop, then
+     * returns. Every wait is bounded by {@code parent}'s liveness and {@code idleTimeout}.
+     *
+     * @param args        the parent endpoint's {@link ParentEndpoint#childArgs()}
+     * @param parent      the parent's liveness
+     * @param idleTimeout the longest wait for the next message before giving up
+     * @throws io.ipc4j.IpcException when connecting fails, the parent dies or stays silent
+     */
+    void runChild(List<String> args, Peer parent, Duration idleTimeout);
+}

@@ -1,0 +1,16 @@
+/**
+ * Round-trip latency between this JVM and a spawned child JVM, per transport.
+ *
+ * <p>{@link io.ipc4j.benchmarks.latency.LatencyHarness} spawns a child JVM
+ * ({@link io.ipc4j.benchmarks.latency.ChildMain}), sends it {@code warmup + messages} messages of
+ * a fixed payload size one at a time through a {@link io.ipc4j.benchmarks.latency.Transport},
+ * waits for each echo, and records every measured round trip (nanoseconds) in an HdrHistogram.
+ * The result is a {@link io.ipc4j.benchmarks.latency.LatencyResult}. Transports are looked up by
+ * name in {@link io.ipc4j.benchmarks.latency.Transports}; {@code spin}
+ * ({@link io.ipc4j.benchmarks.latency.SpinTransport}) is the floor every other transport is
+ * compared against.
+ *
+ * <p>Every wait is bounded: a dead child, a dead parent or a silent peer ends the run with an
+ * {@link io.ipc4j.IpcException} (parent) or an exit (child), never a hang.
+ */
+package io.ipc4j.benchmarks.latency;

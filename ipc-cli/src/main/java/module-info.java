@@ -1,0 +1,13 @@
+/**
+ * The {@code ipc4j} command line tool ({@link io.ipc4j.cli.Main}). Command classes are opened to
+ * picocli, which reads their annotations and fields reflectively.
+ */
+module io.ipc4j.cli {
+    requires io.ipc4j.shm;
+    requires io.ipc4j.benchmarks;
+    requires info.picocli;
+
+    opens io.ipc4j.cli to info.picocli;
+    opens io.ipc4j.cli.shm to info.picocli;
+    opens io.ipc4j.cli.bench to info.picocli;
+}
