@@ -96,7 +96,7 @@ public final class SharedSegment implements AutoCloseable {
      */
     public static SharedSegment create(ShmDirectory directory, String name, long size, int mode) {
         SegmentName.validate(name);
-        return createFile(directory, name, name, size, mode, true);
+        return createFile(directory, name, name, size, mode, true, SpaceReservation.RESERVE);
     }
 
     /**
@@ -110,14 +110,32 @@ public final class SharedSegment implements AutoCloseable {
      * @return the owned, mapped, unpublished segment
      */
     public static SharedSegment createUnpublished(ShmDirectory directory, String name, long size, int mode) {
+        return createUnpublished(directory, name, size, mode, SpaceReservation.RESERVE);
+    }
+
+    /**
+     * Creates a segment under a temporary name, choosing how its space is secured.
+     * {@link SpaceReservation#KERNEL_WRITES_ONLY} skips the zero-filling reservation for callers
+     * that fill the whole file with {@code write}/{@code transferTo} before touching the mapping
+     * (a full file system then fails that write with {@code ENOSPC}, never with SIGBUS).
+     *
+     * @param directory   where
+     * @param name        the final name
+     * @param size        bytes, &gt; 0
+     * @param mode        permission bits
+     * @param reservation how space is secured
+     * @return the owned, mapped, unpublished segment
+     */
+    public static SharedSegment createUnpublished(ShmDirectory directory, String name, long size, int mode,
+                                                  SpaceReservation reservation) {
         SegmentName.validate(name);
         ProcessIdentity me = ProcessIdentity.current();
         String temp = SegmentName.temporary(name, me.pid(), me.startTicks(), ThreadLocalRandom.current().nextLong());
-        return createFile(directory, name, temp, size, mode, false);
+        return createFile(directory, name, temp, size, mode, false, reservation);
     }
 
     private static SharedSegment createFile(ShmDirectory directory, String finalName, String fileName, long size,
-                                            int mode, boolean published) {
+                                            int mode, boolean published, SpaceReservation reservation) {
         if (size <= 0) {
             throw new IpcException(IpcException.Reason.INVALID_ARGUMENT,
                     "create segment '" + finalName + "': size must be > 0, was " + size);
@@ -130,7 +148,7 @@ public final class SharedSegment implements AutoCloseable {
         }
         Arena arena = null;
         try {
-            reserve(fd, directory, finalName, size);
+            reserve(fd, directory, finalName, size, reservation);
             arena = Arena.ofShared();
             MemorySegment mem = PosixMemory.mmap(fd, size, PosixMemory.PROT_READ | PosixMemory.PROT_WRITE,
                     PosixMemory.MAP_SHARED, 0, arena);
@@ -150,12 +168,16 @@ public final class SharedSegment implements AutoCloseable {
      * Checks free space, then reserves {@code size} bytes so writes through the mapping cannot
      * hit a full file system later.
      */
-    private static void reserve(int fd, ShmDirectory directory, String name, long size) {
+    private static void reserve(int fd, ShmDirectory directory, String name, long size, SpaceReservation reservation) {
         FsStat fs = PosixFiles.fstatvfs(fd);
         if (fs.totalBytes() > 0 && fs.availableBytes() < size) {
             throw new IpcException(IpcException.Reason.NO_SPACE, "create segment '" + name + "': needs "
                     + Bytes.format(size) + " but " + directory.path() + " has only " + Bytes.format(fs.availableBytes())
                     + " free of " + Bytes.format(fs.totalBytes()), Errno.ENOSPC, null);
+        }
+        if (reservation == SpaceReservation.KERNEL_WRITES_ONLY) {
+            PosixFiles.ftruncate(fd, size);
+            return;
         }
         try {
             PosixFiles.fallocate(fd, 0, 0, size);

@@ -5,6 +5,7 @@ import io.ipc4j.IpcException.Reason;
 import io.ipc4j.process.ProcessIdentity;
 import io.ipc4j.shm.SegmentName;
 import io.ipc4j.shm.SharedSegment;
+import io.ipc4j.shm.SpaceReservation;
 import io.ipc4j.shm.ShmDirectory;
 import io.ipc4j.tensor.DType;
 import io.ipc4j.tensor.Tensor;
@@ -168,7 +169,10 @@ public final class TensorStore implements AutoCloseable {
             byte[] head = HeaderWriter.encode(fh.entries(), md);
             long total = head.length + fh.dataSize();
             checkAbsent(options.directory(), name, what);
-            SharedSegment seg = SharedSegment.createUnpublished(options.directory(), name, total, options.mode());
+            // Every byte goes in through the kernel before the mapping is read, so skip the
+            // zero-filling reservation: a full tmpfs fails the write with ENOSPC, not with SIGBUS.
+            SharedSegment seg = SharedSegment.createUnpublished(options.directory(), name, total, options.mode(),
+                    SpaceReservation.KERNEL_WRITES_ONLY);
             try {
                 try (FileChannel dst = openSegmentFile(seg)) {
                     writeFully(dst, ByteBuffer.wrap(head), 0);
@@ -194,6 +198,9 @@ public final class TensorStore implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new IpcException(Reason.NOT_FOUND, what + ": no such file", e);
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("No space left")) {
+                throw new IpcException(Reason.NO_SPACE, what + ": " + options.directory().path() + " is full: " + e.getMessage(), e);
+            }
             throw new IpcException(Reason.OS_ERROR, what + ": " + e, e);
         }
     }

@@ -4,8 +4,10 @@ import io.ipc4j.IpcException;
 import io.ipc4j.IpcException.Reason;
 import io.ipc4j.shm.SegmentInfo;
 import io.ipc4j.shm.SharedSegment;
+import io.ipc4j.shm.testing.TmpfsMount;
 import io.ipc4j.tensor.DType;
 import io.ipc4j.tensor.Tensor;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -226,6 +228,38 @@ class TensorStoreTest {
                 })));
         assertEquals("cancelled", e.getMessage());
         assertFalse(SharedSegment.exists(name));
+    }
+
+    @Test
+    void loadIntoAFullTmpfsFailsWithNoSpaceAndLeavesNothing() throws Exception {
+        int floatsCount = 700_000; // 2.8 MB
+        String json = "{\"x\":{\"dtype\":\"F32\",\"shape\":[" + floatsCount + "],\"data_offsets\":[0," + floatsCount * 4 + "]}}";
+        Path f = tmp.resolve("big.safetensors");
+        Files.write(f, file(json, new byte[floatsCount * 4]));
+        try (TmpfsMount small = TmpfsMount.mount("1m")) {
+            Assumptions.assumeTrue(small.isTmpfs(), "needs a mounted tmpfs (run as root)");
+            IpcException e = assertThrows(IpcException.class,
+                    () -> TensorStore.load(f, "too-big", LoadOptions.defaults().withDirectory(small.directory())));
+            assertEquals(Reason.NO_SPACE, e.reason());
+            assertEquals(List.of(), small.files());
+        }
+        // the free-space check passes, then the tmpfs fills up during the copy (another writer takes
+        // the space): the kernel write fails with ENOSPC and the load reports NO_SPACE, no SIGBUS
+        try (TmpfsMount mid = TmpfsMount.mount("3m")) {
+            Assumptions.assumeTrue(mid.isTmpfs(), "needs a mounted tmpfs (run as root)");
+            IpcException e = assertThrows(IpcException.class, () -> TensorStore.load(f, "fills-up",
+                    LoadOptions.defaults().withDirectory(mid.directory()).withChunkBytes(1 << 20).withProgress((d, t) -> {
+                        if (d == 1 << 20) {
+                            try {
+                                Files.write(mid.path().resolve("hog"), new byte[2 << 20]);
+                            } catch (java.io.IOException io) {
+                                // the tmpfs is full either way
+                            }
+                        }
+                    })));
+            assertEquals(Reason.NO_SPACE, e.reason(), e.getMessage());
+            assertEquals(List.of("hog"), mid.files());
+        }
     }
 
     @Test
