@@ -8,6 +8,8 @@ import io.ipc4j.shm.SharedSegment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.ipc4j.shm.testing.ShmLeakCheck;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several real JVMs hammer the same words; counts must come out exact. */
+@ExtendWith(ShmLeakCheck.class)
 class CrossProcessTest {
     private static final int PROCESSES = 3;
     private static final int ITERATIONS = 20_000;

@@ -3,6 +3,8 @@ package io.ipc4j.semaphores;
 import io.ipc4j.IpcException;
 import io.ipc4j.semaphores.posix.PosixNamedSemaphore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.ipc4j.shm.testing.ShmLeakCheck;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ExtendWith(ShmLeakCheck.class)
 class PosixNamedSemaphoreTest {
     private static String unique() {
         return "ipc4j-test-sem-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
