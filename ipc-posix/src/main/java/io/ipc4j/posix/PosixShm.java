@@ -20,6 +20,18 @@ public final class PosixShm {
     public static final int MFD_CLOEXEC = 1;
     /** {@code memfd_create} flag: allow {@code F_ADD_SEALS}. */
     public static final int MFD_ALLOW_SEALING = 2;
+    /** Seal: no more seals may be added. */
+    public static final int F_SEAL_SEAL = 0x1;
+    /** Seal: the file may not shrink (no SIGBUS for holders of a mapping). */
+    public static final int F_SEAL_SHRINK = 0x2;
+    /** Seal: the file may not grow. */
+    public static final int F_SEAL_GROW = 0x4;
+    /** Seal: no writes at all (fails with EBUSY while a writable shared mapping exists). */
+    public static final int F_SEAL_WRITE = 0x8;
+    /** Seal: no new writes or writable mappings; existing writable mappings keep working (Linux 5.1). */
+    public static final int F_SEAL_FUTURE_WRITE = 0x10;
+    private static final int F_ADD_SEALS = 1033;
+    private static final int F_GET_SEALS = 1034;
 
     private static final MethodHandle SHM_OPEN = Native.errnoHandle("shm_open",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT));
@@ -27,6 +39,8 @@ public final class PosixShm {
             FunctionDescriptor.of(C_INT, C_POINTER));
     private static final MethodHandle MEMFD_CREATE = Native.errnoHandle("memfd_create",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+    private static final MethodHandle FCNTL_INT = Native.errnoHandle("fcntl",
+            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), java.lang.foreign.Linker.Option.firstVariadicArg(2));
 
     private PosixShm() {
     }
@@ -90,6 +104,49 @@ public final class PosixShm {
                 throw new PosixException("memfd_create", Native.errno(err), name);
             }
             return fd;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code fcntl(fd, F_ADD_SEALS, seals)} on a memfd created with {@link #MFD_ALLOW_SEALING}.
+     *
+     * @param fd    the memfd
+     * @param seals {@code F_SEAL_} constants ored together
+     */
+    public static void addSeals(int fd, int seals) {
+        try {
+            MemorySegment err = Native.errnoBuffer();
+            int r = (int) FCNTL_INT.invokeExact(err, fd, F_ADD_SEALS, seals);
+            if (r != 0) {
+                throw new PosixException("fcntl", Native.errno(err), "fd " + fd + ", F_ADD_SEALS 0x" + Integer.toHexString(seals));
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code fcntl(fd, F_GET_SEALS)}.
+     *
+     * @param fd a descriptor
+     * @return its seals ({@code F_SEAL_} bits); 0 for a memfd without seals; {@link #F_SEAL_SEAL}
+     *         alone for a memfd created without {@link #MFD_ALLOW_SEALING} or a tmpfs file; -1 when the file does
+     *         not support sealing at all (EINVAL: not shmem/hugetlbfs)
+     */
+    public static int getSeals(int fd) {
+        try {
+            MemorySegment err = Native.errnoBuffer();
+            int r = (int) FCNTL_INT.invokeExact(err, fd, F_GET_SEALS, 0);
+            if (r < 0) {
+                int e = Native.errno(err);
+                if (e == Errno.EINVAL) {
+                    return -1;
+                }
+                throw new PosixException("fcntl", e, "fd " + fd + ", F_GET_SEALS");
+            }
+            return r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
