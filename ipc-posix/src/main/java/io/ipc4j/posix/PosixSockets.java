@@ -70,6 +70,8 @@ public final class PosixSockets {
     public static final int SCM_RIGHTS = 1;
     /** Socket option: credentials of the peer ({@code struct ucred}). */
     public static final int SO_PEERCRED = 17;
+    /** {@code recvmsg}: look at the next message without taking it. */
+    public static final int MSG_PEEK = 0x2;
     /** {@code recvmsg} result flag: control data was truncated (descriptors were lost). */
     public static final int MSG_CTRUNC = 0x8;
     /** {@code recvmsg} result flag: the packet was longer than the buffer. */
