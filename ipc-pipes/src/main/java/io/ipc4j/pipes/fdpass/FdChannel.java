@@ -73,7 +73,12 @@ public final class FdChannel implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
 
-    /** A pair of connected channels ({@code socketpair}), e.g. for two threads or a test. */
+    /**
+     * A pair of connected channels ({@code socketpair}), e.g. for two threads or a test.
+     *
+     * @param first  one end
+     * @param second the other end
+     */
     public record Pair(FdChannel first, FdChannel second) implements AutoCloseable {
         /** Closes both ends. */
         @Override

@@ -288,6 +288,34 @@ class FdChannelTest {
     }
 
     @Test
+    void aClientThatSentAndLeftBeforeTheAcceptIsStillHeard() throws IOException {
+        UnixAddress address = UnixAddress.abstractName(abstractName("early"));
+        try (FdListener listener = FdListener.listen(address)) {
+            int fd = PosixShm.memfdCreate("ipc4j-test-early", PosixShm.MFD_CLOEXEC);
+            try (FdChannel client = FdChannel.connect(address, LONG)) {
+                client.send("fire and forget", fd);
+            } finally {
+                PosixFiles.close(fd);
+            }
+            try (FdChannel ghost = FdChannel.connect(address, LONG)) {
+                assertFalse(ghost.isClosed()); // connects and leaves without a word: skipped by accept
+            }
+            try (FdChannel server = listener.accept(LONG)) {
+                try (FdMessage m = server.receive(LONG)) {
+                    assertEquals("fire and forget", m.text());
+                    assertEquals("/memfd:ipc4j-test-early (deleted)",
+                            Files.readSymbolicLink(Path.of("/proc/self/fd/" + m.fds().peek(0))).toString());
+                }
+                assertEquals(IpcException.Reason.PEER_CLOSED,
+                        assertThrows(IpcException.class, () -> server.receive(LONG)).reason());
+            }
+            assertEquals(IpcException.Reason.TIMEOUT,
+                    assertThrows(IpcException.class, () -> listener.accept(Duration.ofMillis(20))).reason(),
+                    "the silent connection was not handed out");
+        }
+    }
+
+    @Test
     void connectGivesUpWhenNobodyListens() {
         UnixAddress nobody = UnixAddress.abstractName(abstractName("nobody"));
         IpcException once = assertThrows(IpcException.class, () -> FdChannel.connect(nobody, Duration.ZERO));
