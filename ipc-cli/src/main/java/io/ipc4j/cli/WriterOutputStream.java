@@ -11,7 +11,8 @@ import java.util.Objects;
  * An {@link OutputStream} that forwards UTF-8 bytes to a {@link PrintWriter} line by line, so
  * library code that reports to a {@link PrintStream} (the demo, the harnesses) writes to the
  * command line's own output, which tests capture. Bytes are buffered until a newline or
- * {@link #flush()}, so multi-byte characters are never split. Thread-safe.
+ * {@link #flush()}; the stream from {@link #printStream} flushes after each whole print, so
+ * multi-byte characters are not split. Thread-safe.
  */
 public final class WriterOutputStream extends OutputStream {
     private final PrintWriter writer;
