@@ -5,9 +5,11 @@
 module io.ipc4j.cli {
     requires io.ipc4j.shm;
     requires io.ipc4j.benchmarks;
+    requires io.ipc4j.examples;
     requires info.picocli;
 
     opens io.ipc4j.cli to info.picocli;
     opens io.ipc4j.cli.shm to info.picocli;
     opens io.ipc4j.cli.bench to info.picocli;
+    opens io.ipc4j.cli.demo to info.picocli;
 }

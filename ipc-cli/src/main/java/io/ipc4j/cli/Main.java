@@ -1,6 +1,7 @@
 package io.ipc4j.cli;
 
 import io.ipc4j.cli.bench.BenchCommand;
+import io.ipc4j.cli.demo.DemoCommand;
 import io.ipc4j.cli.shm.ShmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +18,14 @@ import java.util.Properties;
  * The {@code ipc4j} command.
  *
  * <pre>
+ *   ipc4j [--verbose] shm ls [--dir DIR] [--json]
+ *   ipc4j [--verbose] shm inspect NAME [--dir DIR] [--json]
+ *   ipc4j [--verbose] shm load FILE.safetensors --name NAME [--no-persistent] [--dir DIR]
  *   ipc4j [--verbose] shm rm [--force] NAME...
+ *   ipc4j [--verbose] shm gc [--dir DIR] [--dry-run]
+ *   ipc4j [--verbose] demo [--workers N] [--weights-mb MB] [--read-all] [--json FILE]
  *   ipc4j [--verbose] bench latency --transport spin --messages N --size BYTES ...
+ *   ipc4j [--verbose] bench idle [--processes N] [--seconds S] [--json FILE]
  *   ipc4j --help | --version
  * </pre>
  *
@@ -29,8 +36,8 @@ import java.util.Properties;
 @Command(name = "ipc4j",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Zero-copy IPC between JVM processes on Linux: shared-memory segments, benchmarks.",
-        subcommands = {ShmCommand.class, BenchCommand.class},
+        description = "Zero-copy IPC between JVM processes on Linux: shared-memory segments, the share-weights demo, benchmarks.",
+        subcommands = {ShmCommand.class, DemoCommand.class, BenchCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage error. Run 'ipc4j COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
     /** The long name of the global verbose option. */

@@ -1,9 +1,13 @@
 package io.ipc4j.process;
 
 import java.io.File;
+import java.lang.module.ResolvedModule;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Builds the command line of a JVM "like this one": the running {@code java} executable (never
@@ -85,7 +89,7 @@ public final class JvmCommand {
         boolean onModulePath = mainModule != null && modulePath != null && !modulePath.isEmpty();
         if (onModulePath) {
             cmd.add("--enable-native-access=io.ipc4j.posix");
-            if (ModuleLayer.boot().findModule("org.agrona").isPresent()) {
+            if (reaches(mainModule, "org.agrona")) {
                 cmd.add("--add-exports=java.base/jdk.internal.misc=org.agrona");
             }
         } else {
@@ -110,5 +114,30 @@ public final class JvmCommand {
         }
         cmd.addAll(args);
         return List.copyOf(cmd);
+    }
+
+    /**
+     * Whether the child's module graph will hold {@code target}: the boot layer's resolved
+     * {@code root} reads it, directly or through the modules it reads. (Naming a module the child
+     * does not resolve in {@code --add-exports} makes the child print a warning.)
+     */
+    private static boolean reaches(String root, String target) {
+        var start = ModuleLayer.boot().configuration().findModule(root);
+        if (start.isEmpty()) {
+            return ModuleLayer.boot().findModule(target).isPresent(); // not in the boot layer: as before
+        }
+        Set<String> seen = new HashSet<>();
+        ArrayDeque<ResolvedModule> todo = new ArrayDeque<>(List.of(start.get()));
+        while (!todo.isEmpty()) {
+            ResolvedModule m = todo.poll();
+            if (!seen.add(m.name())) {
+                continue;
+            }
+            if (m.name().equals(target)) {
+                return true;
+            }
+            todo.addAll(m.reads());
+        }
+        return false;
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "shm",
         mixinStandardHelpOptions = true,
         description = "Named shared-memory segments in /dev/shm.",
-        subcommands = {ShmRmCommand.class})
+        subcommands = {ShmLsCommand.class, ShmInspectCommand.class, ShmLoadCommand.class, ShmRmCommand.class, ShmGcCommand.class})
 public final class ShmCommand implements Runnable {
     @Spec
     private CommandSpec spec;
