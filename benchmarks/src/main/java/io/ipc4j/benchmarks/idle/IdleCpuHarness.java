@@ -30,12 +30,11 @@ public final class IdleCpuHarness {
     /**
      * Small-footprint, low-wake-up flags for the idle JVMs. Measured per thread on a 2-core machine
      * (32 children, {@code /proc/PID/task/TID/schedstat}): with the base flags only, 32 parked
-     * JVMs used ~8% of one core, almost all of it the main thread waking every 100 ms (the futex
-     * wait slice, {@code ipc4j.futex.sliceMillis}, at ~0.2 ms of CPU per wake-up) plus the
-     * monitor-deflation thread waking every 250 ms. So:
+     * JVMs used ~8% of one core when the futex wait slice was 100 ms: almost all of it the main
+     * thread waking ten times a second (~0.2 ms of CPU per wake-up), plus the monitor-deflation
+     * thread waking every 250 ms. The slice default is now 1 s ({@code ipc4j.futex.sliceMillis}),
+     * as long as the doorbell strategy's own park, and the children add:
      * <ul>
-     *   <li>{@code -Dipc4j.futex.sliceMillis=1000}: a sleep slice as long as the doorbell strategy's
-     *       own park (1 s): one wake-up per second instead of ten (interrupts are noticed within 1 s);</li>
      *   <li>{@code -XX:GuaranteedSafepointInterval=0}, {@code -XX:AsyncDeflationInterval=10000}
      *       (diagnostic): no periodic safepoint, and the monitor-deflation thread checks every
      *       10 s instead of every 250 ms;</li>
@@ -45,7 +44,6 @@ public final class IdleCpuHarness {
      */
     public static final List<String> CHILD_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx16m",
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss256k", "-XX:-UsePerfData",
-            "-Dipc4j.futex.sliceMillis=1000",
             "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0", "-XX:AsyncDeflationInterval=10000");
 
     /**

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * (pid and start time: pids are reused); {@link #unlock()} clears that record before releasing the
  * word. A contender that finds the lock held checks, when it starts waiting and after every sleep
  * slice, whether the holder's process is still alive; if it is not, it takes the lock over with a
- * CAS and gets {@link LockResult#OWNER_DIED}. A takeover is therefore noticed within one
- * {@link WaitSlices#SLICE_NANOS slice}.
+ * CAS and gets {@link LockResult#OWNER_DIED}. Waiters sleep at most {@link #OWNER_CHECK_NANOS}
+ * at a time, so a dead holder is taken over within about 100 ms.
  *
  * <p>Not reentrant. A thread that dies holding the lock inside a process that lives on is not
  * detected (as with Java's own locks). Unlock from the thread that locked.
@@ -42,6 +42,8 @@ public final class ProcessMutex {
     private static final long OWNER_PID = 8;
     private static final long OWNER_START = 16;
     private static final int MAX_TID = 1 << 22; // PID_MAX_LIMIT on 64-bit Linux
+    /** Longest single sleep of a waiter before it checks whether the holder died (100 ms). */
+    public static final long OWNER_CHECK_NANOS = 100_000_000L;
 
     private final MemorySegment segment;
     private final long offset;
@@ -149,7 +151,7 @@ public final class ProcessMutex {
                         return r;
                     }
                 }
-                long slice = WaitSlices.next(deadline);
+                long slice = Math.min(WaitSlices.next(deadline), OWNER_CHECK_NANOS);
                 if (slice == 0) {
                     return LockResult.TIMED_OUT;
                 }
