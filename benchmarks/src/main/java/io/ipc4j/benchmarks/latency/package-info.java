@@ -8,7 +8,11 @@
  * The result is a {@link io.ipc4j.benchmarks.latency.LatencyResult}. Transports are looked up by
  * name in {@link io.ipc4j.benchmarks.latency.Transports}; {@code spin}
  * ({@link io.ipc4j.benchmarks.latency.SpinTransport}) is the floor every other transport is
- * compared against.
+ * compared against. The others: {@code hybrid} (spin, yield, then park on a futex doorbell) and
+ * {@code futex} (always sleep on a doorbell), both {@link io.ipc4j.benchmarks.latency.DoorbellTransport};
+ * {@code posix-sem} ({@link io.ipc4j.benchmarks.latency.PosixSemTransport}, named POSIX
+ * semaphores); {@code fifo} ({@link io.ipc4j.benchmarks.latency.FifoTransport}, blocking I/O on
+ * two named FIFOs: the kernel-wake baseline).
  *
  * <p>Every wait is bounded: a dead child, a dead parent or a silent peer ends the run with an
  * {@link io.ipc4j.IpcException} (parent) or an exit (child), never a hang.

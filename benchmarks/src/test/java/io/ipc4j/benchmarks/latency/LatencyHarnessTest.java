@@ -1,11 +1,16 @@
 package io.ipc4j.benchmarks.latency;
 
 import io.ipc4j.IpcException;
+import io.ipc4j.posix.PosixProcess;
 import io.ipc4j.shm.SharedSegment;
+import io.ipc4j.shm.header.DescribedSegment;
+import io.ipc4j.shm.header.SegmentKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,26 +32,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs the spin transport against a real child JVM. */
+/** Runs every transport against a real child JVM. */
 class LatencyHarnessTest {
-    private static final String PREFIX = "ipc4j-bench-spin-" + ProcessHandle.current().pid() + "-";
+    private static final String PID = Long.toString(ProcessHandle.current().pid());
 
     private Set<String> before;
 
     @BeforeEach
     void snapshot() throws IOException {
-        before = shmNames();
+        before = BlockingTransportsTest.leftovers();
     }
 
     @AfterEach
     void leavesDevShmAsFound() throws IOException {
-        assertEquals(before, shmNames(), "/dev/shm changed");
-    }
-
-    private static Set<String> shmNames() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX)).collect(Collectors.toSet());
-        }
+        assertEquals(before, BlockingTransportsTest.leftovers(), "/dev/shm or the temp dir changed");
     }
 
     @Test
@@ -98,9 +98,43 @@ class LatencyHarnessTest {
         assertEquals(0, r.size());
     }
 
-    @Test
-    void childKilledMidRunFailsInsteadOfHanging() throws Exception {
-        LatencyOptions options = LatencyOptions.of("spin").withMessages(Long.MAX_VALUE / 8).withWarmup(0);
+    @ParameterizedTest
+    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo"})
+    void everyTransportGivesSaneMonotonePercentiles(String transport) {
+        LatencyResult r = new LatencyHarness(LatencyOptions.of(transport).withMessages(2000).withWarmup(200)
+                .withPayloadSize(100)).run();
+        assertEquals(transport, r.transport());
+        assertEquals(2000, r.histogram().getTotalCount());
+        assertTrue(r.minNs() > 0, "min " + r.minNs());
+        assertTrue(r.minNs() <= r.p50Ns() && r.p50Ns() <= r.p90Ns() && r.p90Ns() <= r.p99Ns()
+                && r.p99Ns() <= r.p999Ns() && r.p999Ns() <= r.maxNs(), r.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spin", "futex", "hybrid", "posix-sem", "fifo"})
+    void childKilledMidRunFailsInsteadOfHanging(String transport) throws Exception {
+        IpcException ipc = runAndDisturb(transport, Duration.ofSeconds(10), PosixProcess.SIGKILL);
+        assertEquals(IpcException.Reason.PEER_CLOSED, ipc.reason(), ipc.getMessage());
+        assertTrue(ipc.getMessage().contains("died"), ipc.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spin", "futex", "hybrid", "posix-sem", "fifo"})
+    void childStoppedMidRunTimesOut(String transport) throws Exception {
+        IpcException ipc = runAndDisturb(transport, Duration.ofMillis(500), SIGSTOP);
+        assertEquals(IpcException.Reason.TIMEOUT, ipc.reason(), ipc.getMessage());
+        assertTrue(ipc.getMessage().contains("no answer"), ipc.getMessage());
+    }
+
+    private static final int SIGSTOP = 19;
+
+    /**
+     * Starts an endless run, waits until more than 100 round trips went through, sends the child
+     * {@code signal}, and returns the run's exception (it must end within 60 s).
+     */
+    private static IpcException runAndDisturb(String transport, Duration timeout, int signal) throws Exception {
+        LatencyOptions options = LatencyOptions.of(transport).withMessages(Long.MAX_VALUE / 8).withWarmup(0)
+                .withTimeout(timeout);
         CompletableFuture<LatencyResult> run = new CompletableFuture<>();
         Thread runner = new Thread(() -> {
             try {
@@ -110,41 +144,73 @@ class LatencyHarnessTest {
             }
         }, "latency-run");
         runner.start();
-
-        // wait until round trips are flowing: the pong sequence in the run's segment is > 0
-        String name = awaitSegment(run);
-        try (SharedSegment seg = SharedSegment.open(name)) {
-            while (!run.isDone() && (long) SpinLayout.LONG.getAcquire(seg.memory(), SpinLayout.PONG_SEQ) <= 100) {
+        try {
+            ProcessHandle child = awaitChild(run);
+            while (!run.isDone() && echoes(transport, child) <= 100) {
                 Thread.sleep(5);
             }
-        } catch (IpcException segmentAlreadyGone) {
-            // the run ended before we could look; the assertions below say how
+            assertTrue(PosixProcess.kill((int) child.pid(), signal), "kill " + child.pid());
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> run.get(60, TimeUnit.SECONDS));
+            return assertInstanceOf(IpcException.class, e.getCause());
+        } finally {
+            runner.join(60_000);
         }
-        List<ProcessHandle> children = ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains(ChildMain.class.getName())).toList();
-        assertEquals(1, children.size(), "latency child processes: " + children);
-        assertTrue(children.getFirst().destroyForcibly());
-
-        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> run.get(60, TimeUnit.SECONDS));
-        IpcException ipc = assertInstanceOf(IpcException.class, e.getCause());
-        assertEquals(IpcException.Reason.PEER_CLOSED, ipc.reason(), ipc.getMessage());
-        assertTrue(ipc.getMessage().contains("died"), ipc.getMessage());
-        runner.join();
     }
 
-    private static String awaitSegment(CompletableFuture<?> run) throws Exception {
+    private static ProcessHandle awaitChild(CompletableFuture<?> run) throws Exception {
         while (!run.isDone()) {
-            try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
-                var found = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX)).findFirst();
-                if (found.isPresent()) {
-                    return found.get();
-                }
+            List<ProcessHandle> children = ProcessHandle.current().children()
+                    .filter(p -> p.info().commandLine().orElse("").contains(ChildMain.class.getName())).toList();
+            assertTrue(children.size() <= 1, "latency child processes: " + children);
+            if (children.size() == 1) {
+                return children.getFirst();
             }
             Thread.sleep(5);
         }
         run.get(); // rethrows why the run ended early
-        throw new AssertionError("run ended before its segment appeared");
+        throw new AssertionError("run ended before its child appeared");
+    }
+
+    /**
+     * Round trips echoed so far, as far as one can see from outside: the pong sequence in the
+     * run's segment, or for fifo the child's write system calls (one per echo).
+     */
+    private static long echoes(String transport, ProcessHandle child) throws IOException {
+        if (transport.equals("fifo")) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + child.pid() + "/io"))) {
+                    if (line.startsWith("syscw:")) {
+                        // the JVM's own start-up writes are far fewer than 5000
+                        return Long.parseLong(line.substring(6).strip()) / 50;
+                    }
+                }
+            } catch (IOException gone) {
+                return Long.MAX_VALUE; // the run is over; the caller's assertions say how
+            }
+            return 0;
+        }
+        String tag = transport.equals("posix-sem") ? "psem" : transport;
+        String prefix = "ipc4j-bench-" + tag + "-" + PID + "-";
+        Optional<String> name;
+        try (Stream<Path> s = Files.list(Path.of("/dev/shm"))) {
+            name = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).findFirst();
+        }
+        if (name.isEmpty()) {
+            return 0;
+        }
+        try {
+            if (transport.equals("spin")) {
+                try (SharedSegment seg = SharedSegment.open(name.get())) {
+                    return (long) SpinLayout.LONG.getAcquire(seg.memory(), SpinLayout.PONG_SEQ);
+                }
+            }
+            try (DescribedSegment seg = DescribedSegment.open(name.get(), SegmentKind.EVENTS, Duration.ofSeconds(1))) {
+                return (long) SpinLayout.LONG.getAcquire(seg.payload(), EventLayout.PONG_SEQ);
+            }
+        } catch (IpcException segmentAlreadyGone) {
+            return Long.MAX_VALUE; // the run ended before we could look; the caller's assertions say how
+        }
     }
 
     @Test
@@ -152,7 +218,7 @@ class LatencyHarnessTest {
         IpcException e = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class,
                 () -> new LatencyHarness(LatencyOptions.of("carrier-pigeon").withMessages(1)).run());
         assertEquals(IpcException.Reason.INVALID_ARGUMENT, e.reason());
-        assertTrue(e.getMessage().contains("known: spin"), e.getMessage());
+        assertTrue(e.getMessage().contains("known: spin, hybrid, futex, posix-sem, fifo"), e.getMessage());
     }
 
     @Test
