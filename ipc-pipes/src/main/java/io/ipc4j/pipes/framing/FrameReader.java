@@ -128,6 +128,14 @@ public final class FrameReader implements AutoCloseable {
         return view;
     }
 
+    /**
+     * @return the size of the internal buffer now: 8 KiB at first, grown only while the bytes of
+     *         a large frame arrive, never above {@code 4 + maxFrameBytes}
+     */
+    public int bufferCapacity() {
+        return buffer.capacity();
+    }
+
     /** @return bytes buffered but not yet returned as frames */
     public int bufferedBytes() {
         return end - start;

@@ -20,13 +20,15 @@ final class Identity {
     private Identity() {
     }
 
-    /** @return this process's effective user: the owner of {@code /proc/self} (a link to /proc/PID) */
+    /**
+     * @return this process's effective user: the owner of {@code /proc/self} (a link to
+     *         /proc/PID, owned by the process's effective uid), with its name resolved
+     */
     static UserPrincipal self() {
         UserPrincipal s = self;
         if (s == null) {
             try {
-                int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-                s = lookup().lookupPrincipalByName(String.valueOf(uid));
+                s = Files.getOwner(Path.of("/proc/self"));
             } catch (IOException | RuntimeException e) {
                 throw new IpcException(Reason.UNSUPPORTED, "cannot tell this process's user from /proc/self: " + e, e);
             }
@@ -42,7 +44,11 @@ final class Identity {
     static PeerCredentials of(UnixDomainSockets.PeerCredentials c) {
         try {
             UserPrincipalLookupService l = lookup();
-            return new PeerCredentials(new UnixDomainPrincipal(l.lookupPrincipalByName(String.valueOf(c.uid())),
+            UserPrincipal user = l.lookupPrincipalByName(String.valueOf(c.uid()));
+            if (user.equals(self())) {
+                user = self();                   // same id, and a readable name
+            }
+            return new PeerCredentials(new UnixDomainPrincipal(user,
                     l.lookupPrincipalByGroupName(String.valueOf(c.gid()))), OptionalInt.of(c.pid()));
         } catch (IOException e) {
             throw new IpcException(Reason.OS_ERROR, "peer uid " + c.uid() + " gid " + c.gid() + ": " + e, e);
