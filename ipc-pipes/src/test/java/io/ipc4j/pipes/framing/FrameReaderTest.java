@@ -76,6 +76,53 @@ class FrameReaderTest {
     }
 
     @Test
+    void aSmallFrameCostsOneWriteAndOneRead() {
+        TrickleChannel sink = new TrickleChannel(new byte[0], Integer.MAX_VALUE);
+        new FrameWriter(sink, MAX).writeFrame(ByteBuffer.allocateDirect(64));
+        assertEquals(1, sink.writes, "header and payload leave in one write");
+        TrickleChannel source = new TrickleChannel(sink.written(), Integer.MAX_VALUE);
+        FrameReader r = new FrameReader(source, MAX);
+        assertEquals(64, r.readFrame().remaining());
+        assertEquals(1, source.reads, "header and payload arrive in one read");
+    }
+
+    @Test
+    void largeFrameGoesOutAsOneGatheringWrite() throws Exception {
+        Pipe pipe = Pipe.open();
+        try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
+            int[] calls = new int[2];
+            java.nio.channels.GatheringByteChannel counting = new java.nio.channels.GatheringByteChannel() {
+                public long write(ByteBuffer[] srcs, int offset, int length) throws java.io.IOException {
+                    calls[0]++;
+                    return sink.write(srcs, offset, length);
+                }
+
+                public long write(ByteBuffer[] srcs) throws java.io.IOException {
+                    return write(srcs, 0, srcs.length);
+                }
+
+                public int write(ByteBuffer src) throws java.io.IOException {
+                    calls[1]++;
+                    return sink.write(src);
+                }
+
+                public boolean isOpen() {
+                    return sink.isOpen();
+                }
+
+                public void close() throws java.io.IOException {
+                    sink.close();
+                }
+            };
+            byte[] p = random(10_000, 41);
+            new FrameWriter(counting, MAX).writeFrame(ByteBuffer.wrap(p));
+            assertEquals(0, calls[1], "no separate header write");
+            assertTrue(calls[0] >= 1);
+            assertArrayEquals(p, bytes(new FrameReader(source, MAX).readFrame()));
+        }
+    }
+
+    @Test
     void manySmallFramesComeFromFewReads() {
         byte[][] payloads = new byte[100][];
         for (int i = 0; i < payloads.length; i++) {

@@ -16,6 +16,7 @@ class TrickleChannel implements ByteChannel {
     private boolean open = true;
     int reads;
     int bytesRead;
+    int writes;
 
     TrickleChannel(byte[] in, int step) {
         this.in = in;
@@ -39,6 +40,7 @@ class TrickleChannel implements ByteChannel {
     @Override
     public int write(ByteBuffer src) throws IOException {
         ensureOpen();
+        writes++;
         int n = Math.min(step, src.remaining());
         for (int i = 0; i < n; i++) {
             out.write(src.get());
