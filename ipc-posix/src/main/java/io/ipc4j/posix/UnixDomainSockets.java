@@ -120,13 +120,15 @@ public final class UnixDomainSockets {
     }
 
     /**
-     * {@code socket + connect}; the connect itself blocks (briefly: a Unix socket connect only
-     * waits while the server's accept queue is full), the returned descriptor is non-blocking.
+     * {@code socket + connect}, non-blocking: a Unix stream connect completes at once or fails,
+     * it never blocks; when the server's accept queue is full it fails with {@code EAGAIN}
+     * (someone is listening, but busy) instead of waiting.
      *
      * @param address {@code "@name"} or a path
-     * @return the connected descriptor
+     * @return the connected descriptor (non-blocking)
      * @throws PosixException {@code ECONNREFUSED} (nobody listens: a stale socket file or an
-     *                        unused abstract name), {@code ENOENT} (no such path), ...
+     *                        unused abstract name), {@code ENOENT} (no such path),
+     *                        {@code EAGAIN} (accept queue full), ...
      */
     public static int connect(String address) {
         int fd = socket();
@@ -134,11 +136,12 @@ public final class UnixDomainSockets {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment sa = a.allocate(SOCKADDR_UN_SIZE, 8);
             int len = sockaddr(address, sa);
-            PosixIo.setNonBlocking(fd, false);
-            if ((int) CONNECT.invokeExact(err, fd, sa, len) != 0) {
-                throw new PosixException("connect", Native.errno(err), address);
+            while ((int) CONNECT.invokeExact(err, fd, sa, len) != 0) {
+                int e = Native.errno(err);
+                if (e != Errno.EINTR) {
+                    throw new PosixException("connect", e, address);
+                }
             }
-            PosixIo.setNonBlocking(fd, true);
             return fd;
         } catch (Throwable t) {
             PosixFiles.close(fd);

@@ -75,6 +75,10 @@ final class SocketFiles {
             PosixFiles.close(fd);
             throw new IpcException(Reason.ALREADY_EXISTS, "bind Unix socket " + path + ": a live server is listening there");
         } catch (PosixException e) {
+            if (e.errno() == Errno.EAGAIN) {        // a listener with a full accept queue: alive
+                throw new IpcException(Reason.ALREADY_EXISTS, "bind Unix socket " + path
+                        + ": a live (busy) server is listening there", e.errno(), e);
+            }
             if (e.errno() != Errno.ECONNREFUSED) {
                 throw new IpcException(e.reason(), "bind Unix socket " + path
                         + ": cannot tell whether the existing socket file is stale: " + e.getMessage(), e.errno(), e);

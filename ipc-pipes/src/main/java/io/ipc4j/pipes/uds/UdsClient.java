@@ -18,6 +18,9 @@ import java.util.OptionalInt;
 
 /** Connects to a {@link UdsServer} (or any Unix stream socket speaking ipc4j frames). */
 public final class UdsClient {
+    /** How long a connect to an abstract name retries while the server's accept queue is full. */
+    public static final java.time.Duration BUSY_SERVER_WAIT = java.time.Duration.ofSeconds(10);
+
     private UdsClient() {
     }
 
@@ -58,16 +61,7 @@ public final class UdsClient {
             }
             ch = sc;
         } else {
-            int fd;
-            try {
-                fd = UnixDomainSockets.connect(address.toString());
-            } catch (PosixException e) {
-                if (e.errno() == Errno.ECONNREFUSED) {
-                    throw new IpcException(Reason.NOT_FOUND, "connect to " + address + ": no server listens on that abstract name",
-                            e.errno(), e);
-                }
-                throw e;
-            }
+            int fd = connectAbstract(address);
             FdChannel fc = new FdChannel(fd, "Unix socket " + address + " (client)");
             try {
                 peer = Identity.of(UnixDomainSockets.peerCredentials(fd));
@@ -83,6 +77,29 @@ public final class UdsClient {
                     + " rejected (policy: " + serverPolicy + ")");
         }
         return new UdsConnection(ch, maxFrameBytes, peer, address);
+    }
+
+    // EAGAIN: the server's accept queue is full; retry for a while (a blocking NIO connect would wait too)
+    private static int connectAbstract(UdsAddress address) {
+        long deadline = System.nanoTime() + BUSY_SERVER_WAIT.toNanos();
+        while (true) {
+            try {
+                return UnixDomainSockets.connect(address.toString());
+            } catch (PosixException e) {
+                if (e.errno() == Errno.ECONNREFUSED) {
+                    throw new IpcException(Reason.NOT_FOUND, "connect to " + address + ": no server listens on that abstract name",
+                            e.errno(), e);
+                }
+                if (e.errno() != Errno.EAGAIN) {
+                    throw e;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IpcException(Reason.TIMEOUT, "connect to " + address + ": the server's accept queue stayed full for "
+                            + BUSY_SERVER_WAIT.toSeconds() + " s", e.errno(), e);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+        }
     }
 
     private static IpcException connectFailed(UdsAddress address, IOException e) {
