@@ -6,6 +6,7 @@
 module io.ipc4j.benchmarks {
     requires transitive io.ipc4j.shm;
     requires io.ipc4j.semaphores;
+    requires io.ipc4j.pipes;
     requires static jmh.core;
     requires HdrHistogram;
     exports io.ipc4j.benchmarks.latency;
