@@ -5,4 +5,5 @@
 module io.ipc4j.examples {
     requires transitive io.ipc4j.shm;
     exports io.ipc4j.examples.shareweights;
+    exports io.ipc4j.examples.quickstart;
 }
