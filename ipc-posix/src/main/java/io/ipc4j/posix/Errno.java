@@ -14,6 +14,7 @@ public final class Errno {
     /** No such process. */ public static final int ESRCH = 3;
     /** Interrupted system call. */ public static final int EINTR = 4;
     /** I/O error. */ public static final int EIO = 5;
+    /** No such device or address (a FIFO opened for writing with O_NONBLOCK has no reader). */ public static final int ENXIO = 6;
     /** Bad file descriptor. */ public static final int EBADF = 9;
     /** Try again / would block. */ public static final int EAGAIN = 11;
     /** Out of memory. */ public static final int ENOMEM = 12;
@@ -40,7 +41,9 @@ public final class Errno {
     /** Message too long. */ public static final int EMSGSIZE = 90;
     /** Operation not supported. */ public static final int EOPNOTSUPP = 95;
     /** Address already in use. */ public static final int EADDRINUSE = 98;
+    /** Software caused connection abort (a pending connection died before accept). */ public static final int ECONNABORTED = 103;
     /** Connection reset by peer. */ public static final int ECONNRESET = 104;
+    /** Transport endpoint is already connected. */ public static final int EISCONN = 106;
     /** Transport endpoint is not connected. */ public static final int ENOTCONN = 107;
     /** Connection timed out / timer expired. */ public static final int ETIMEDOUT = 110;
     /** Connection refused. */ public static final int ECONNREFUSED = 111;
@@ -49,7 +52,7 @@ public final class Errno {
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(ESRCH, "ESRCH"),
-            Map.entry(EINTR, "EINTR"), Map.entry(EIO, "EIO"), Map.entry(EBADF, "EBADF"),
+            Map.entry(EINTR, "EINTR"), Map.entry(EIO, "EIO"), Map.entry(ENXIO, "ENXIO"), Map.entry(EBADF, "EBADF"),
             Map.entry(EAGAIN, "EAGAIN"), Map.entry(ENOMEM, "ENOMEM"), Map.entry(EACCES, "EACCES"),
             Map.entry(EFAULT, "EFAULT"), Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"),
             Map.entry(ENODEV, "ENODEV"), Map.entry(ENOTDIR, "ENOTDIR"), Map.entry(EISDIR, "EISDIR"),
@@ -59,7 +62,8 @@ public final class Errno {
             Map.entry(EDEADLK, "EDEADLK"), Map.entry(ENAMETOOLONG, "ENAMETOOLONG"),
             Map.entry(ENOSYS, "ENOSYS"), Map.entry(ELOOP, "ELOOP"), Map.entry(EMSGSIZE, "EMSGSIZE"),
             Map.entry(EOPNOTSUPP, "EOPNOTSUPP"), Map.entry(EADDRINUSE, "EADDRINUSE"),
-            Map.entry(ECONNRESET, "ECONNRESET"), Map.entry(ENOTCONN, "ENOTCONN"),
+            Map.entry(ECONNABORTED, "ECONNABORTED"), Map.entry(ECONNRESET, "ECONNRESET"),
+            Map.entry(EISCONN, "EISCONN"), Map.entry(ENOTCONN, "ENOTCONN"),
             Map.entry(ETIMEDOUT, "ETIMEDOUT"), Map.entry(ECONNREFUSED, "ECONNREFUSED"),
             Map.entry(EOWNERDEAD, "EOWNERDEAD"), Map.entry(ENOTRECOVERABLE, "ENOTRECOVERABLE"));
 

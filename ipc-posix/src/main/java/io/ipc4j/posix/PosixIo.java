@@ -13,31 +13,36 @@ import static io.ipc4j.posix.internal.Native.C_LONG;
 import static io.ipc4j.posix.internal.Native.C_POINTER;
 
 /**
- * Byte I/O on raw file descriptors: {@code read}, {@code write}, {@code fcntl(F_GETFL/F_SETFL)}
- * and single-descriptor {@code poll}. Meant for non-blocking descriptors (pipes, FIFOs, sockets):
- * {@link #read} and {@link #write} return {@link #WOULD_BLOCK} on {@code EAGAIN} instead of
- * throwing, retry {@code EINTR}, and throw a {@link PosixException} for every other error
- * ({@code EPIPE} becomes reason {@code PEER_CLOSED}: the JVM ignores SIGPIPE, so a write to a pipe
- * without a reader fails with {@code EPIPE} instead of killing the process).
+ * Calls that work on any file descriptor (pipe, FIFO, socket, memfd): {@code read}, {@code write},
+ * {@code fcntl} (status flags, {@code F_DUPFD_CLOEXEC}) and single-descriptor {@code poll}. This is
+ * the one binding of {@code read}, {@code write}, {@code fcntl} and {@code poll} in ipc4j; socket
+ * calls are in {@link PosixSockets}, {@code close} in {@link PosixFiles}.
+ *
+ * <p>errno handling: {@code EINTR} is retried ({@link #poll} with the time that is left);
+ * {@code EAGAIN} from {@link #read} and {@link #write} on a non-blocking descriptor is returned as
+ * {@link #WOULD_BLOCK} instead of thrown; every other failure throws a {@link PosixException}
+ * naming the call ({@code EPIPE} becomes reason {@code PEER_CLOSED}: the JVM ignores SIGPIPE, so a
+ * write to a pipe without a reader fails with {@code EPIPE} instead of killing the process).
+ * No call allocates.
  */
 public final class PosixIo {
     /** Returned by {@link #read} and {@link #write} when a non-blocking descriptor is not ready. */
     public static final int WOULD_BLOCK = -1;
-    /** errno: no such device or address (a FIFO opened for writing with O_NONBLOCK has no reader). */
-    public static final int ENXIO = 6;
     /** {@code fcntl} command: get the file status flags. */
     public static final int F_GETFL = 3;
     /** {@code fcntl} command: set the file status flags. */
     public static final int F_SETFL = 4;
-    /** {@code poll} event: data to read (or end of stream). */
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
+    /** {@code poll} event: data to read (or end of stream, or a connection to accept). */
     public static final int POLLIN = 0x1;
     /** {@code poll} event: writing will not block. */
     public static final int POLLOUT = 0x4;
-    /** {@code poll} event: error condition (e.g. the read end of a pipe went away). */
+    /** {@code poll} result: error condition (e.g. the read end of a pipe went away). */
     public static final int POLLERR = 0x8;
-    /** {@code poll} event: hang up (every peer closed). */
+    /** {@code poll} result: hang up (every peer closed, or a socket was shut down both ways). */
     public static final int POLLHUP = 0x10;
-    /** {@code poll} event: the descriptor is not open. */
+    /** {@code poll} result: the descriptor is not open. */
     public static final int POLLNVAL = 0x20;
     /** {@code poll} event: the stream peer shut down its writing half. */
     public static final int POLLRDHUP = 0x2000;
@@ -69,12 +74,8 @@ public final class PosixIo {
                 if (n >= 0) {
                     return n;
                 }
-                int e = Native.errno(err);
-                if (e == Errno.EAGAIN) {
+                if (wouldBlock(Native.errno(err), "read", fd)) {
                     return WOULD_BLOCK;
-                }
-                if (e != Errno.EINTR) {
-                    throw new PosixException("read", e, "fd " + fd);
                 }
             }
         } catch (Throwable t) {
@@ -97,17 +98,29 @@ public final class PosixIo {
                 if (n >= 0) {
                     return n;
                 }
-                int e = Native.errno(err);
-                if (e == Errno.EAGAIN) {
+                if (wouldBlock(Native.errno(err), "write", fd)) {
                     return WOULD_BLOCK;
-                }
-                if (e != Errno.EINTR) {
-                    throw new PosixException("write", e, "fd " + fd);
                 }
             }
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
+    }
+
+    /**
+     * The errno policy of {@link #read} and {@link #write}.
+     *
+     * @return true for {@code EAGAIN}, false for {@code EINTR} (call again)
+     * @throws PosixException for every other errno
+     */
+    private static boolean wouldBlock(int errno, String call, int fd) {
+        if (errno == Errno.EAGAIN) {
+            return true;
+        }
+        if (errno != Errno.EINTR) {
+            throw new PosixException(call, errno, "fd " + fd);
+        }
+        return false;
     }
 
     /**
@@ -117,16 +130,7 @@ public final class PosixIo {
      * @return its file status flags ({@link OpenFlags})
      */
     public static int getFlags(int fd) {
-        try {
-            MemorySegment err = Native.errnoBuffer();
-            int r = (int) FCNTL.invokeExact(err, fd, F_GETFL, 0);
-            if (r < 0) {
-                throw new PosixException("fcntl(F_GETFL)", Native.errno(err), "fd " + fd);
-            }
-            return r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return fcntlOrThrow(fd, F_GETFL, 0, "F_GETFL");
     }
 
     /**
@@ -136,15 +140,50 @@ public final class PosixIo {
      * @param flags the new file status flags
      */
     public static void setFlags(int fd, int flags) {
+        fcntlOrThrow(fd, F_SETFL, flags, "F_SETFL 0x" + Integer.toHexString(flags));
+    }
+
+    /**
+     * {@code fcntl(fd, F_DUPFD_CLOEXEC, 0)}: a second descriptor for the same open file, close-on-exec.
+     *
+     * @param fd the descriptor
+     * @return the new descriptor (the lowest free one)
+     */
+    public static int dup(int fd) {
+        return fcntlOrThrow(fd, F_DUPFD_CLOEXEC, 0, "F_DUPFD_CLOEXEC");
+    }
+
+    /**
+     * {@code fcntl(fd, cmd, arg)} for the integer-argument commands: the one {@code fcntl}
+     * binding of the package ({@link PosixShm} seals go through it too).
+     *
+     * @return the result (&gt;= 0), or minus the errno on failure
+     */
+    static int fcntl(int fd, int cmd, int arg) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) FCNTL.invokeExact(err, fd, F_SETFL, flags);
-            if (r < 0) {
-                throw new PosixException("fcntl(F_SETFL)", Native.errno(err), "fd " + fd);
+            while (true) {
+                int r = (int) FCNTL.invokeExact(err, fd, cmd, arg);
+                if (r >= 0) {
+                    return r;
+                }
+                int e = Native.errno(err);
+                if (e != Errno.EINTR) {
+                    return -e;
+                }
             }
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
+    }
+
+    /** {@link #fcntl} that throws {@code PosixException("fcntl", errno, "fd N, what")} on failure. */
+    static int fcntlOrThrow(int fd, int cmd, int arg, String what) {
+        int r = fcntl(fd, cmd, arg);
+        if (r < 0) {
+            throw new PosixException("fcntl", -r, "fd " + fd + ", " + what);
+        }
+        return r;
     }
 
     /**
@@ -162,29 +201,41 @@ public final class PosixIo {
     }
 
     /**
-     * {@code poll} on one descriptor.
+     * {@code poll} on one descriptor. {@code EINTR} is retried with the time that is left, so 0
+     * means the time ran out (never "a signal came").
      *
      * @param fd            the descriptor
-     * @param events        the events to wait for ({@link #POLLIN}, {@link #POLLOUT}, ...)
-     * @param timeoutMillis how long to wait: 0 = just look, negative = forever
-     * @return the events that happened ({@code revents}); 0 on timeout or when a signal interrupted
-     *         the wait (the caller loops anyway)
+     * @param events        the events to wait for ({@link #POLLIN}, {@link #POLLOUT}, {@link #POLLRDHUP})
+     * @param timeoutMillis how long to wait: 0 = just look, negative = without limit
+     * @return the events that happened ({@code revents}, which may also hold {@link #POLLHUP},
+     *         {@link #POLLERR} and {@link #POLLNVAL}); 0 when the time ran out
      */
-    public static int poll(int fd, int events, int timeoutMillis) {
+    public static int poll(int fd, int events, long timeoutMillis) {
         try {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment pfd = Native.scratch();     // struct pollfd { int fd; short events; short revents; }
-            pfd.set(ValueLayout.JAVA_INT, 0, fd);
-            pfd.set(ValueLayout.JAVA_SHORT, 4, (short) events);
-            int r = (int) POLL.invokeExact(err, pfd, 1L, timeoutMillis);
-            if (r < 0) {
-                int e = Native.errno(err);
-                if (e == Errno.EINTR) {
+            long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
+            long wait = timeoutMillis;
+            while (true) {
+                pfd.set(ValueLayout.JAVA_INT, 0, fd);
+                pfd.set(ValueLayout.JAVA_SHORT, 4, (short) events);
+                pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+                int ms = wait < 0 ? -1 : (int) Math.min(wait, Integer.MAX_VALUE);
+                int r = (int) POLL.invokeExact(err, pfd, 1L, ms);
+                if (r > 0) {
+                    return pfd.get(ValueLayout.JAVA_SHORT, 6) & 0xffff;
+                }
+                if (r == 0) {
                     return 0;
                 }
-                throw new PosixException("poll", e, "fd " + fd);
+                int e = Native.errno(err);
+                if (e != Errno.EINTR) {
+                    throw new PosixException("poll", e, "fd " + fd);
+                }
+                if (timeoutMillis > 0) {
+                    wait = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000L);
+                }
             }
-            return r == 0 ? 0 : pfd.get(ValueLayout.JAVA_SHORT, 6) & 0xffff;
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -39,8 +39,6 @@ public final class PosixShm {
             FunctionDescriptor.of(C_INT, C_POINTER));
     private static final MethodHandle MEMFD_CREATE = Native.errnoHandle("memfd_create",
             FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
-    private static final MethodHandle FCNTL_INT = Native.errnoHandle("fcntl",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), java.lang.foreign.Linker.Option.firstVariadicArg(2));
 
     private PosixShm() {
     }
@@ -116,15 +114,7 @@ public final class PosixShm {
      * @param seals {@code F_SEAL_} constants ored together
      */
     public static void addSeals(int fd, int seals) {
-        try {
-            MemorySegment err = Native.errnoBuffer();
-            int r = (int) FCNTL_INT.invokeExact(err, fd, F_ADD_SEALS, seals);
-            if (r != 0) {
-                throw new PosixException("fcntl", Native.errno(err), "fd " + fd + ", F_ADD_SEALS 0x" + Integer.toHexString(seals));
-            }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        PosixIo.fcntlOrThrow(fd, F_ADD_SEALS, seals, "F_ADD_SEALS 0x" + Integer.toHexString(seals));
     }
 
     /**
@@ -136,19 +126,13 @@ public final class PosixShm {
      *         not support sealing at all (EINVAL: not shmem/hugetlbfs)
      */
     public static int getSeals(int fd) {
-        try {
-            MemorySegment err = Native.errnoBuffer();
-            int r = (int) FCNTL_INT.invokeExact(err, fd, F_GET_SEALS, 0);
-            if (r < 0) {
-                int e = Native.errno(err);
-                if (e == Errno.EINVAL) {
-                    return -1;
-                }
-                throw new PosixException("fcntl", e, "fd " + fd + ", F_GET_SEALS");
-            }
-            return r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
+        int r = PosixIo.fcntl(fd, F_GET_SEALS, 0);
+        if (r == -Errno.EINVAL) {
+            return -1;
         }
+        if (r < 0) {
+            throw new PosixException("fcntl", -r, "fd " + fd + ", F_GET_SEALS");
+        }
+        return r;
     }
 }

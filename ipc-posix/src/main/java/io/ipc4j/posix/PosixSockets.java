@@ -5,7 +5,6 @@ import io.ipc4j.posix.internal.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -17,13 +16,16 @@ import static io.ipc4j.posix.internal.Native.C_POINTER;
 /**
  * Unix domain sockets: {@code socket}, {@code socketpair}, {@code bind}, {@code connect},
  * {@code listen}, {@code accept4}, {@code shutdown}, {@code sendmsg}/{@code recvmsg} with
- * {@code SCM_RIGHTS} descriptor passing, {@code getsockopt(SO_PEERCRED)}, {@code poll} and
- * {@code fcntl(F_DUPFD_CLOEXEC)}. Close sockets with {@link PosixFiles#close(int)}.
+ * {@code SCM_RIGHTS} descriptor passing and {@code getsockopt(SO_PEERCRED)}: the one socket binding
+ * of ipc4j. Addresses are {@link UnixAddress}es. Wait for a socket with {@link PosixIo#poll},
+ * read and write its bytes with {@link PosixIo#read}/{@link PosixIo#write} (or {@link FdChannel}),
+ * duplicate it with {@link PosixIo#dup}, close it with {@link PosixFiles#close(int)}.
  *
  * <p>Every failure throws a {@link PosixException} naming the call and errno. {@code EINTR} is
  * retried. {@code EAGAIN} (a non-blocking socket or {@link #MSG_DONTWAIT} with nothing to do) is
- * not: it surfaces as a {@code PosixException} whose {@link PosixException#errno()} is
- * {@link Errno#EAGAIN}, except where a method documents a return value for it.
+ * not: {@link #accept} returns {@link PosixIo#WOULD_BLOCK} for it (as {@link PosixIo#read} does);
+ * {@link #connect}, {@link #sendmsg} and {@link #recvmsg} throw a {@code PosixException} whose
+ * {@link PosixException#errno()} is {@link Errno#EAGAIN}.
  *
  * <h2>Message layout (LP64 Linux: x86_64 and aarch64)</h2>
  * <pre>
@@ -49,7 +51,7 @@ import static io.ipc4j.posix.internal.Native.C_POINTER;
  * {@code { sa_family_t sun_family; char sun_path[108]; }} (110 bytes, family 2 bytes). A path is
  * written NUL-terminated and passed with length {@code 2 + strlen + 1}; an abstract name is
  * written after a leading NUL byte and passed with length {@code 2 + 1 + strlen} (the length,
- * not a terminator, ends it). See {@link UnixAddress}.
+ * not a terminator, ends it). {@link UnixAddress} is the one encoder.
  */
 public final class PosixSockets {
     /** Address family of Unix domain sockets. */
@@ -88,27 +90,8 @@ public final class PosixSockets {
     public static final int SHUT_WR = 1;
     /** {@code shutdown}: both. */
     public static final int SHUT_RDWR = 2;
-    /** {@code poll}: data to read (or a connection to accept). */
-    public static final int POLLIN = 0x1;
-    /** {@code poll}: writing will not block. */
-    public static final int POLLOUT = 0x4;
-    /** {@code poll} result: error condition. */
-    public static final int POLLERR = 0x8;
-    /** {@code poll} result: the peer hung up. */
-    public static final int POLLHUP = 0x10;
-    /** {@code poll} result: the descriptor is not open. */
-    public static final int POLLNVAL = 0x20;
     /** Most descriptors one {@code SCM_RIGHTS} message may carry (the kernel's {@code SCM_MAX_FD}). */
     public static final int SCM_MAX_FD = 253;
-
-    private static final int F_DUPFD_CLOEXEC = 1030;
-    private static final int EISCONN = 106;
-    private static final int ECONNABORTED = 103;
-
-    /** sizeof(struct sockaddr_un). */
-    private static final int SOCKADDR_UN_SIZE = 110;
-    /** offsetof(struct sockaddr_un, sun_path). */
-    private static final int SUN_PATH_OFFSET = 2;
 
     // struct msghdr field offsets (LP64)
     private static final long MSG_NAME = 0;
@@ -149,10 +132,6 @@ public final class PosixSockets {
             FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
     private static final MethodHandle GETSOCKOPT = Native.errnoHandle("getsockopt",
             FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
-    private static final MethodHandle POLL = Native.errnoHandle("poll",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
-    private static final MethodHandle FCNTL_INT = Native.errnoHandle("fcntl",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle GETEUID = Native.handle("geteuid", FunctionDescriptor.of(C_INT));
 
     private PosixSockets() {
@@ -224,24 +203,6 @@ public final class PosixSockets {
     }
 
     /**
-     * Fills a {@code struct sockaddr_un}.
-     *
-     * @return the address length to pass ({@code socklen_t})
-     */
-    private static int sockaddr(MemorySegment sa, UnixAddress address) {
-        byte[] name = address.nameBytes();
-        sa.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-        if (address.isAbstract()) {
-            sa.set(ValueLayout.JAVA_BYTE, SUN_PATH_OFFSET, (byte) 0);
-            MemorySegment.copy(name, 0, sa, ValueLayout.JAVA_BYTE, SUN_PATH_OFFSET + 1, name.length);
-            return SUN_PATH_OFFSET + 1 + name.length;
-        }
-        MemorySegment.copy(name, 0, sa, ValueLayout.JAVA_BYTE, SUN_PATH_OFFSET, name.length);
-        sa.set(ValueLayout.JAVA_BYTE, SUN_PATH_OFFSET + name.length, (byte) 0);
-        return SUN_PATH_OFFSET + name.length + 1;
-    }
-
-    /**
      * {@code bind(fd, address)}. A path address creates a socket file (EADDRINUSE when the path
      * exists); remove it with {@link PosixFiles#unlink} when done. An abstract name creates no file.
      *
@@ -251,8 +212,8 @@ public final class PosixSockets {
     public static void bind(int fd, UnixAddress address) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            MemorySegment sa = a.allocate(SOCKADDR_UN_SIZE, 8);
-            int len = sockaddr(sa, address);
+            MemorySegment sa = a.allocate(UnixAddress.SOCKADDR_UN_SIZE, 8);
+            int len = address.writeTo(sa);
             int r = (int) BIND.invokeExact(err, fd, sa, len);
             if (r != 0) {
                 throw new PosixException("bind", Native.errno(err), address.toString());
@@ -273,8 +234,8 @@ public final class PosixSockets {
     public static void connect(int fd, UnixAddress address) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            MemorySegment sa = a.allocate(SOCKADDR_UN_SIZE, 8);
-            int len = sockaddr(sa, address);
+            MemorySegment sa = a.allocate(UnixAddress.SOCKADDR_UN_SIZE, 8);
+            int len = address.writeTo(sa);
             boolean interrupted = false;
             while (true) {
                 int r = (int) CONNECT.invokeExact(err, fd, sa, len);
@@ -286,7 +247,7 @@ public final class PosixSockets {
                     interrupted = true;
                     continue;
                 }
-                if (e == EISCONN && interrupted) {
+                if (e == Errno.EISCONN && interrupted) {
                     return; // the interrupted attempt completed in the background
                 }
                 throw new PosixException("connect", e, address.toString());
@@ -319,8 +280,8 @@ public final class PosixSockets {
      *
      * @param fd    a listening socket
      * @param flags {@link #SOCK_CLOEXEC} and/or {@link #SOCK_NONBLOCK} for the new socket
-     * @return the connected socket, or -1 when the listening socket is non-blocking and no
-     *         connection is pending ({@code EAGAIN})
+     * @return the connected socket, or {@link PosixIo#WOULD_BLOCK} when the listening socket is
+     *         non-blocking and no connection is pending ({@code EAGAIN})
      */
     public static int accept(int fd, int flags) {
         try {
@@ -332,10 +293,10 @@ public final class PosixSockets {
                 }
                 int e = Native.errno(err);
                 if (e == Errno.EAGAIN) {
-                    return -1;
+                    return PosixIo.WOULD_BLOCK;
                 }
                 // ECONNABORTED: a pending connection went away before we took it; take the next one
-                if (e != Errno.EINTR && e != ECONNABORTED) {
+                if (e != Errno.EINTR && e != Errno.ECONNABORTED) {
                     throw new PosixException("accept4", e, "fd " + fd);
                 }
             }
@@ -529,65 +490,6 @@ public final class PosixSockets {
             }
             return new PeerCredentials(ucred.get(ValueLayout.JAVA_INT, 0), ucred.get(ValueLayout.JAVA_INT, 4),
                     ucred.get(ValueLayout.JAVA_INT, 8));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    /**
-     * {@code poll} on one descriptor. {@code EINTR} is retried with the time that is left.
-     *
-     * @param fd            the descriptor
-     * @param events        {@link #POLLIN} and/or {@link #POLLOUT}
-     * @param timeoutMillis how long to wait: 0 = just look, negative = without limit
-     * @return the returned events ({@link #POLLIN}, {@link #POLLOUT}, {@link #POLLHUP},
-     *         {@link #POLLERR}, {@link #POLLNVAL}); 0 when the time ran out
-     */
-    public static int poll(int fd, int events, long timeoutMillis) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment err = Native.errnoBuffer();
-            MemorySegment pfd = a.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
-            long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
-            long wait = timeoutMillis;
-            while (true) {
-                pfd.set(ValueLayout.JAVA_INT, 0, fd);
-                pfd.set(ValueLayout.JAVA_SHORT, 4, (short) events);
-                pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-                int ms = wait < 0 ? -1 : (int) Math.min(wait, Integer.MAX_VALUE);
-                int r = (int) POLL.invokeExact(err, pfd, 1L, ms);
-                if (r > 0) {
-                    return pfd.get(ValueLayout.JAVA_SHORT, 6) & 0xffff;
-                }
-                if (r == 0) {
-                    return 0;
-                }
-                int e = Native.errno(err);
-                if (e != Errno.EINTR) {
-                    throw new PosixException("poll", e, "fd " + fd);
-                }
-                if (timeoutMillis > 0) {
-                    wait = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000L);
-                }
-            }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    /**
-     * {@code fcntl(fd, F_DUPFD_CLOEXEC, 0)}: a second descriptor for the same open file, close-on-exec.
-     *
-     * @param fd the descriptor
-     * @return the new descriptor (the lowest free one)
-     */
-    public static int dup(int fd) {
-        try {
-            MemorySegment err = Native.errnoBuffer();
-            int r = (int) FCNTL_INT.invokeExact(err, fd, F_DUPFD_CLOEXEC, 0);
-            if (r < 0) {
-                throw new PosixException("fcntl", Native.errno(err), "fd " + fd + ", F_DUPFD_CLOEXEC");
-            }
-            return r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -4,6 +4,7 @@ import io.ipc4j.IpcException;
 import io.ipc4j.posix.Errno;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixFiles;
+import io.ipc4j.posix.PosixIo;
 import io.ipc4j.posix.PosixShm;
 import io.ipc4j.posix.PosixSockets;
 import io.ipc4j.shm.testing.ShmLeakCheck;
@@ -50,7 +51,7 @@ class MemfdSegmentTest {
             assertEquals(Errno.EPERM, shrink.errno());
 
             seg.memory().set(ValueLayout.JAVA_LONG, 4096, 0xCAFEBABEL);
-            try (MemfdSegment view = MemfdSegment.fromFd(PosixSockets.dup(seg.fd()), true)) {
+            try (MemfdSegment view = MemfdSegment.fromFd(PosixIo.dup(seg.fd()), true)) {
                 seen = view.fd();
                 assertEquals(label, view.label());
                 assertTrue(view.isReadOnly());
@@ -74,7 +75,7 @@ class MemfdSegmentTest {
     void unsealedDescriptorsAreRefusedUnlessTrustedAndAlwaysConsumed() {
         int fd = PosixShm.memfdCreate("ipc4j-test-unsealed", PosixShm.MFD_CLOEXEC | PosixShm.MFD_ALLOW_SEALING);
         PosixFiles.ftruncate(fd, 8192);
-        int trusted = PosixSockets.dup(fd);
+        int trusted = PosixIo.dup(fd);
         IpcException e = assertThrows(IpcException.class, () -> MemfdSegment.fromFd(fd, false));
         assertEquals(IpcException.Reason.INVALID_ARGUMENT, e.reason());
         assertTrue(e.getMessage().contains("not sealed (no seals)"), e.getMessage());
@@ -101,9 +102,9 @@ class MemfdSegmentTest {
         try (MemfdSegment seg = MemfdSegment.create(ShmLeakCheck.uniqueName("frozen"), 4096)) {
             seg.sealFutureWrites();
             assertEquals(MemfdSegment.SIZE_SEALS | PosixShm.F_SEAL_FUTURE_WRITE, seg.seals());
-            IpcException e = assertThrows(IpcException.class, () -> MemfdSegment.fromFd(PosixSockets.dup(seg.fd()), false));
+            IpcException e = assertThrows(IpcException.class, () -> MemfdSegment.fromFd(PosixIo.dup(seg.fd()), false));
             assertEquals(IpcException.Reason.PERMISSION_DENIED, e.reason());
-            try (MemfdSegment reader = MemfdSegment.fromFd(PosixSockets.dup(seg.fd()), true)) {
+            try (MemfdSegment reader = MemfdSegment.fromFd(PosixIo.dup(seg.fd()), true)) {
                 seg.memory().set(ValueLayout.JAVA_INT, 100, 123);
                 assertEquals(123, reader.memory().get(ValueLayout.JAVA_INT, 100));
             }

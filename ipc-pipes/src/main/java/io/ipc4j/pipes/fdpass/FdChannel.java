@@ -5,6 +5,7 @@ import io.ipc4j.posix.Errno;
 import io.ipc4j.posix.PeerCredentials;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixFiles;
+import io.ipc4j.posix.PosixIo;
 import io.ipc4j.posix.PosixSockets;
 import io.ipc4j.posix.ReceivedMessage;
 import io.ipc4j.posix.UnixAddress;
@@ -242,11 +243,11 @@ public final class FdChannel implements AutoCloseable {
                     throw new IpcException(IpcException.Reason.TIMEOUT, "send on " + description + ": the peer (pid "
                             + peer.pid() + ") did not make room within " + timeout);
                 }
-                int events = PosixSockets.poll(fd, PosixSockets.POLLOUT, toMillis(left));
+                int events = PosixIo.poll(fd, PosixIo.POLLOUT, toMillis(left));
                 if (closed.get()) {
                     throw closedException("send");
                 }
-                if ((events & PosixSockets.POLLNVAL) != 0) {
+                if ((events & PosixIo.POLLNVAL) != 0) {
                     throw closedException("send");
                 }
             }
@@ -277,8 +278,8 @@ public final class FdChannel implements AutoCloseable {
             checkOpen();
             while (true) {
                 long left = Math.max(0, deadline - System.nanoTime());
-                int events = PosixSockets.poll(fd, PosixSockets.POLLIN, toMillis(left));
-                if (closed.get() || (events & PosixSockets.POLLNVAL) != 0) {
+                int events = PosixIo.poll(fd, PosixIo.POLLIN, toMillis(left));
+                if (closed.get() || (events & PosixIo.POLLNVAL) != 0) {
                     throw closedException("receive");
                 }
                 if (events == 0) {

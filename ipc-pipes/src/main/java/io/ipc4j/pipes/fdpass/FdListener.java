@@ -5,6 +5,7 @@ import io.ipc4j.posix.Errno;
 import io.ipc4j.posix.PeerCredentials;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixFiles;
+import io.ipc4j.posix.PosixIo;
 import io.ipc4j.posix.PosixSockets;
 import io.ipc4j.posix.ReceivedMessage;
 import io.ipc4j.posix.UnixAddress;
@@ -201,8 +202,8 @@ public final class FdListener implements AutoCloseable {
                             + "connection within " + timeout + (rejected == 0 ? "" : "; turned away " + rejected
                             + " peer(s), the last " + lastRejected));
                 }
-                int events = PosixSockets.poll(fd, PosixSockets.POLLIN, FdChannel.toMillis(left));
-                if ((events & (PosixSockets.POLLNVAL | PosixSockets.POLLHUP)) != 0 && closed.get()) {
+                int events = PosixIo.poll(fd, PosixIo.POLLIN, FdChannel.toMillis(left));
+                if ((events & (PosixIo.POLLNVAL | PosixIo.POLLHUP)) != 0 && closed.get()) {
                     throw new IpcException(IpcException.Reason.CLOSED, "accept on " + address + ": the listener is closed");
                 }
             }
@@ -215,7 +216,7 @@ public final class FdListener implements AutoCloseable {
      * (A peer that sent a message and then closed is kept: the message is still to be read.)
      */
     private static boolean isGhost(int c) {
-        if ((PosixSockets.poll(c, PosixSockets.POLLIN, 0) & PosixSockets.POLLHUP) == 0) {
+        if ((PosixIo.poll(c, PosixIo.POLLIN, 0) & PosixIo.POLLHUP) == 0) {
             return false;
         }
         try (Arena a = Arena.ofConfined()) {

@@ -7,7 +7,6 @@ import io.ipc4j.posix.FileStat;
 import io.ipc4j.posix.OpenFlags;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixFiles;
-import io.ipc4j.posix.PosixIo;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,13 +131,13 @@ public final class NamedFifo implements AutoCloseable {
                         OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOFOLLOW, 0);
                 return new FifoChannel(checkFifo(fd, path), path, false);
             } catch (PosixException e) {
-                if (e.errno() != PosixIo.ENXIO) {
+                if (e.errno() != Errno.ENXIO) {
                     throw e;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new IpcException(Reason.TIMEOUT, "open FIFO " + path + " for writing: no reader opened it within "
-                            + timeout.toMillis() + " ms", PosixIo.ENXIO, e);
+                            + timeout.toMillis() + " ms", Errno.ENXIO, e);
                 }
                 LockSupport.parkNanos(Math.min(sleep, left));
                 sleep = Math.min(2 * sleep, MAX_RETRY_SLEEP_NANOS);

@@ -2,7 +2,6 @@ package io.ipc4j.pipes.uds;
 
 import io.ipc4j.IpcException;
 import io.ipc4j.IpcException.Reason;
-import io.ipc4j.posix.UnixDomainSockets;
 
 import java.io.IOException;
 import jdk.net.UnixDomainPrincipal;
@@ -41,7 +40,7 @@ final class Identity {
      * Principals for numeric ids: the JDK looks a numeric name up as the id itself, and its Unix
      * principals compare by id, so these equal the ones {@code SO_PEERCRED} gives NIO channels.
      */
-    static PeerCredentials of(UnixDomainSockets.PeerCredentials c) {
+    static PeerCredentials of(io.ipc4j.posix.PeerCredentials c) {
         try {
             UserPrincipalLookupService l = lookup();
             UserPrincipal user = l.lookupPrincipalByName(String.valueOf(c.uid()));

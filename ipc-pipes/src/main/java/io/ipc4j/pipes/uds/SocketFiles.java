@@ -5,7 +5,7 @@ import io.ipc4j.IpcException.Reason;
 import io.ipc4j.posix.Errno;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixFiles;
-import io.ipc4j.posix.UnixDomainSockets;
+import io.ipc4j.posix.UnixAddress;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -71,7 +71,7 @@ final class SocketFiles {
                     + kind(mode) + "); refusing to replace it");
         }
         try {
-            int fd = UnixDomainSockets.connect(path.toString());
+            int fd = StreamSockets.connect(UnixAddress.path(path));
             PosixFiles.close(fd);
             throw new IpcException(Reason.ALREADY_EXISTS, "bind Unix socket " + path + ": a live server is listening there");
         } catch (PosixException e) {

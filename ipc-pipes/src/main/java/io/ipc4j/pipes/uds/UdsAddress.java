@@ -1,33 +1,31 @@
 package io.ipc4j.pipes.uds;
 
 import io.ipc4j.IpcException;
-import io.ipc4j.IpcException.Reason;
-import io.ipc4j.posix.UnixDomainSockets;
+import io.ipc4j.posix.UnixAddress;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * Where a Unix domain socket listens: a file system path or a Linux abstract name. The string
- * form is the path, or {@code @} followed by the abstract name.
+ * form is the path, or {@code @} followed by the abstract name. Either holds 1 to
+ * {@value io.ipc4j.posix.UnixAddress#MAX_BYTES} bytes of UTF-8 without NUL (validated by, and
+ * encoded as, an {@link UnixAddress}).
  */
 public final class UdsAddress {
     private final Path path;
     private final String abstractName;
+    private final UnixAddress unix;
 
+    /** @throws IpcException INVALID_NAME when empty, too long, or containing NUL */
     private UdsAddress(Path path, String abstractName) {
         this.path = path;
         this.abstractName = abstractName;
-        int bytes = (path != null ? path.toString() : abstractName).getBytes(StandardCharsets.UTF_8).length;
-        if (bytes == 0 || bytes > UnixDomainSockets.MAX_ADDRESS_BYTES || toString().indexOf('\0') >= 0) {
-            throw new IpcException(Reason.INVALID_NAME, "Unix socket address '" + this + "': needs 1 to "
-                    + UnixDomainSockets.MAX_ADDRESS_BYTES + " bytes without NUL, has " + bytes);
-        }
+        this.unix = path != null ? UnixAddress.path(path) : UnixAddress.abstractName(abstractName);
     }
 
     /**
-     * @param path a socket file path (at most 107 bytes)
+     * @param path a socket file path (1 to 107 bytes)
      * @return the address
      */
     public static UdsAddress path(Path path) {
@@ -75,6 +73,11 @@ public final class UdsAddress {
             throw new IllegalStateException(this + " is a path, not an abstract name");
         }
         return abstractName;
+    }
+
+    /** @return the same address for the FFM socket calls ({@code sockaddr_un} encoding) */
+    UnixAddress unixAddress() {
+        return unix;
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.ipc4j.pipes.framing.FrameReader;
 import io.ipc4j.posix.Errno;
 import io.ipc4j.posix.FdChannel;
 import io.ipc4j.posix.PosixException;
-import io.ipc4j.posix.UnixDomainSockets;
+import io.ipc4j.posix.PosixSockets;
 import jdk.net.ExtendedSocketOptions;
 
 import java.io.IOException;
@@ -64,7 +64,7 @@ public final class UdsClient {
             int fd = connectAbstract(address);
             FdChannel fc = new FdChannel(fd, "Unix socket " + address + " (client)");
             try {
-                peer = Identity.of(UnixDomainSockets.peerCredentials(fd));
+                peer = Identity.of(PosixSockets.peerCredentials(fd));
             } catch (RuntimeException e) {
                 fc.close();
                 throw e;
@@ -84,7 +84,7 @@ public final class UdsClient {
         long deadline = System.nanoTime() + BUSY_SERVER_WAIT.toNanos();
         while (true) {
             try {
-                return UnixDomainSockets.connect(address.toString());
+                return StreamSockets.connect(address.unixAddress());
             } catch (PosixException e) {
                 if (e.errno() == Errno.ECONNREFUSED) {
                     throw new IpcException(Reason.NOT_FOUND, "connect to " + address + ": no server listens on that abstract name",

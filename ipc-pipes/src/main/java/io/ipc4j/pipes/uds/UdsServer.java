@@ -8,7 +8,7 @@ import io.ipc4j.posix.FdChannel;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixFiles;
 import io.ipc4j.posix.PosixIo;
-import io.ipc4j.posix.UnixDomainSockets;
+import io.ipc4j.posix.PosixSockets;
 import jdk.net.ExtendedSocketOptions;
 
 import java.io.IOException;
@@ -86,7 +86,7 @@ public final class UdsServer implements AutoCloseable {
             return new UdsServer(address, policy, maxFrameBytes, b.channel(), b.fileKey(), -1);
         }
         try {
-            int fd = UnixDomainSockets.listen(address.toString(), DEFAULT_BACKLOG);
+            int fd = StreamSockets.listen(address.unixAddress(), DEFAULT_BACKLOG);
             return new UdsServer(address, policy, maxFrameBytes, null, null, fd);
         } catch (PosixException e) {
             if (e.errno() == Errno.EADDRINUSE) {
@@ -138,7 +138,7 @@ public final class UdsServer implements AutoCloseable {
         FdChannel ch = acceptAbstract();
         PeerCredentials peer;
         try {
-            peer = Identity.of(UnixDomainSockets.peerCredentials(ch.fd()));
+            peer = Identity.of(PosixSockets.peerCredentials(ch.fd()));
         } catch (RuntimeException e) {
             ch.close();
             throw e;
@@ -153,7 +153,7 @@ public final class UdsServer implements AutoCloseable {
                 if (closed) {
                     throw new IpcException(Reason.CLOSED, "accept on " + address + ": the server was closed");
                 }
-                int fd = UnixDomainSockets.accept(listenFd);
+                int fd = StreamSockets.accept(listenFd);
                 if (fd >= 0) {
                     return new FdChannel(fd, "Unix socket " + address + " (accepted)");
                 }
