@@ -18,7 +18,7 @@ import static io.ipc4j.posix.internal.Native.C_POINTER;
  * {@code listen}, {@code accept4}, {@code shutdown}, {@code sendmsg}/{@code recvmsg} with
  * {@code SCM_RIGHTS} descriptor passing and {@code getsockopt(SO_PEERCRED)}: the one socket binding
  * of ipc4j. Addresses are {@link UnixAddress}es. Wait for a socket with {@link PosixIo#poll},
- * read and write its bytes with {@link PosixIo#read}/{@link PosixIo#write} (or {@link FdChannel}),
+ * read and write its bytes with {@link PosixIo#read}/{@link PosixIo#write} (or {@link FdByteChannel}),
  * duplicate it with {@link PosixIo#dup}, close it with {@link PosixFiles#close(int)}.
  *
  * <p>Every failure throws a {@link PosixException} naming the call and errno. {@code EINTR} is

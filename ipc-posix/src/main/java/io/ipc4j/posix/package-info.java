@@ -3,7 +3,7 @@
  * file descriptors ({@link io.ipc4j.posix.PosixFiles}), mappings ({@link io.ipc4j.posix.PosixMemory}),
  * futexes ({@link io.ipc4j.posix.Futex}), named semaphores ({@link io.ipc4j.posix.PosixSemaphores}),
  * processes ({@link io.ipc4j.posix.PosixProcess}), byte I/O, {@code fcntl} and {@code poll} on any
- * descriptor ({@link io.ipc4j.posix.PosixIo}, with the blocking {@link io.ipc4j.posix.FdChannel}
+ * descriptor ({@link io.ipc4j.posix.PosixIo}, with the blocking {@link io.ipc4j.posix.FdByteChannel}
  * over it) and Unix domain sockets with descriptor passing and peer credentials
  * ({@link io.ipc4j.posix.PosixSockets}, addressed by {@link io.ipc4j.posix.UnixAddress}).
  * Each libc function is bound in exactly one class.

@@ -1,6 +1,6 @@
 package io.ipc4j.pipes.fifo;
 
-import io.ipc4j.posix.FdChannel;
+import io.ipc4j.posix.FdByteChannel;
 import io.ipc4j.posix.PosixIo;
 
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * semantics as in the {@linkplain io.ipc4j.pipes.fifo package table}; closing it from another
  * thread ends a blocked read or write.
  */
-public final class FifoChannel extends FdChannel {
+public final class FifoChannel extends FdByteChannel {
     private final Path path;
     private final boolean readSide;
 

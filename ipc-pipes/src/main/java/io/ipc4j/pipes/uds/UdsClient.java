@@ -4,7 +4,7 @@ import io.ipc4j.IpcException;
 import io.ipc4j.IpcException.Reason;
 import io.ipc4j.pipes.framing.FrameReader;
 import io.ipc4j.posix.Errno;
-import io.ipc4j.posix.FdChannel;
+import io.ipc4j.posix.FdByteChannel;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixSockets;
 import jdk.net.ExtendedSocketOptions;
@@ -62,7 +62,7 @@ public final class UdsClient {
             ch = sc;
         } else {
             int fd = connectAbstract(address);
-            FdChannel fc = new FdChannel(fd, "Unix socket " + address + " (client)");
+            FdByteChannel fc = new FdByteChannel(fd, "Unix socket " + address + " (client)");
             try {
                 peer = Identity.of(PosixSockets.peerCredentials(fd));
             } catch (RuntimeException e) {

@@ -65,7 +65,7 @@ public final class UdsConnection implements AutoCloseable {
         return framed;
     }
 
-    /** @return the blocking byte channel underneath (a {@code SocketChannel} or an {@code FdChannel}) */
+    /** @return the blocking byte channel underneath (a {@code SocketChannel} or an {@code FdByteChannel}) */
     public ByteChannel channel() {
         return channel;
     }

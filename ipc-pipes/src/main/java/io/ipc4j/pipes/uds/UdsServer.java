@@ -4,7 +4,7 @@ import io.ipc4j.IpcException;
 import io.ipc4j.IpcException.Reason;
 import io.ipc4j.pipes.framing.FrameReader;
 import io.ipc4j.posix.Errno;
-import io.ipc4j.posix.FdChannel;
+import io.ipc4j.posix.FdByteChannel;
 import io.ipc4j.posix.PosixException;
 import io.ipc4j.posix.PosixFiles;
 import io.ipc4j.posix.PosixIo;
@@ -135,7 +135,7 @@ public final class UdsServer implements AutoCloseable {
             check(peer, ch);
             return new UdsConnection(ch, maxFrameBytes, peer, address);
         }
-        FdChannel ch = acceptAbstract();
+        FdByteChannel ch = acceptAbstract();
         PeerCredentials peer;
         try {
             peer = Identity.of(PosixSockets.peerCredentials(ch.fd()));
@@ -147,7 +147,7 @@ public final class UdsServer implements AutoCloseable {
         return new UdsConnection(ch, maxFrameBytes, peer, address);
     }
 
-    private FdChannel acceptAbstract() {
+    private FdByteChannel acceptAbstract() {
         synchronized (acceptLock) {
             while (true) {
                 if (closed) {
@@ -155,9 +155,9 @@ public final class UdsServer implements AutoCloseable {
                 }
                 int fd = StreamSockets.accept(listenFd);
                 if (fd >= 0) {
-                    return new FdChannel(fd, "Unix socket " + address + " (accepted)");
+                    return new FdByteChannel(fd, "Unix socket " + address + " (accepted)");
                 }
-                PosixIo.poll(listenFd, PosixIo.POLLIN, FdChannel.POLL_SLICE_MILLIS);
+                PosixIo.poll(listenFd, PosixIo.POLLIN, FdByteChannel.POLL_SLICE_MILLIS);
             }
         }
     }

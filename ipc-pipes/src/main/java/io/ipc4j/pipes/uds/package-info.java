@@ -9,7 +9,7 @@
  * written {@code @name}. Java NIO's {@link java.net.UnixDomainSocketAddress} cannot express
  * abstract names (a path may not contain the leading NUL byte), so path sockets go through NIO
  * ({@link java.nio.channels.SocketChannel}, selectable) and abstract sockets through
- * {@link io.ipc4j.posix.PosixSockets} (FFM; blocking use via {@link io.ipc4j.posix.FdChannel},
+ * {@link io.ipc4j.posix.PosixSockets} (FFM; blocking use via {@link io.ipc4j.posix.FdByteChannel},
  * not selectable). Both yield the same framed {@link io.ipc4j.pipes.uds.UdsConnection}.
  * Abstract names are not files: nobody can leave a stale one behind, but any process in the
  * same network namespace can bind or connect to them; file permissions do not apply, so the

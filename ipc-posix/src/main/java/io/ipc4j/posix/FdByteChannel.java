@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code EPIPE}/{@code ECONNRESET} carry reason {@code PEER_CLOSED}). Thread interrupts are not
  * observed: close the channel to stop a blocked call.
  */
-public class FdChannel implements ByteChannel {
+public class FdByteChannel implements ByteChannel {
     /** How long one poll waits before checking whether the channel was closed. */
     public static final int POLL_SLICE_MILLIS = 100;
     private static final int BOUNCE_BYTES = 64 * 1024;
@@ -44,7 +44,7 @@ public class FdChannel implements ByteChannel {
      * @param fd          an open descriptor
      * @param description what it is, for messages (e.g. {@code "fifo /tmp/x (read)"})
      */
-    public FdChannel(int fd, String description) {
+    public FdByteChannel(int fd, String description) {
         this.fd = fd;
         this.description = description;
         PosixIo.setNonBlocking(fd, true);
@@ -194,6 +194,6 @@ public class FdChannel implements ByteChannel {
 
     @Override
     public String toString() {
-        return "FdChannel[" + description + ", fd " + fd + (closed ? ", closed" : "") + "]";
+        return "FdByteChannel[" + description + ", fd " + fd + (closed ? ", closed" : "") + "]";
     }
 }
