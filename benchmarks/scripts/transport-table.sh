@@ -11,14 +11,17 @@
 #   SIZES           payload sizes (default: "64 64KiB 4MiB")
 #   MESSAGES_<S>    measured round trips per size, e.g. MESSAGES_64=100000 (defaults below)
 #   RATIO_REPEATS   interleaved framed/bare repetitions at 64 B for the ratios (default 3; 0 = skip)
+#   RATIO_CPUS      run the ratio repetitions under `taskset -c RATIO_CPUS` (e.g. 1: both JVMs on one
+#                   core, which removes the same-core/cross-core bimodality of small round trips)
 #   THROUGHPUT_MESSAGES  1 MiB frames streamed over uds (default 2000; 0 = skip)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 IPC4J="$ROOT/ipc4j"
 TRANSPORTS=${TRANSPORTS:-"spin hybrid futex posix-sem fifo pipe uds tcp uds-raw pipe-raw"}
-SIZES=${SIZES:-"64 64KiB 4MiB"}
+SIZES=${SIZES-"64 64KiB 4MiB"}     # set to "" to skip the table
 RATIO_REPEATS=${RATIO_REPEATS:-3}
+RATIO_CPUS=${RATIO_CPUS:-}
 THROUGHPUT_MESSAGES=${THROUGHPUT_MESSAGES:-2000}
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/ipc4j-transport-table-XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
@@ -41,11 +44,12 @@ us() { awk -v ns="$1" 'BEGIN { v = ns / 1000; printf (v >= 100 ? "%.0f" : "%.1f"
 
 "$IPC4J" --help >/dev/null   # builds first when the build is missing or stale, outside the measurements
 
-run() { # transport size file
-  local m w
+run() { # transport size file [cpus]
+  local m w pin=()
   m=$(messages "$2"); w=$(warmup "$2")
-  echo "# $(date +%T) load $(load): $1 size $2, $w + $m round trips" >&2
-  "$IPC4J" bench latency --transport "$1" --size "$2" --messages "$m" --warmup "$w" --timeout 60 --json "$3" >/dev/null
+  [[ -n "${4:-}" ]] && pin=(taskset -c "$4")
+  echo "# $(date +%T) load $(load): $1 size $2, $w + $m round trips${4:+ on CPUs $4}" >&2
+  "${pin[@]}" "$IPC4J" bench latency --transport "$1" --size "$2" --messages "$m" --warmup "$w" --timeout 60 --json "$3" >/dev/null
 }
 
 for s in $SIZES; do
@@ -54,6 +58,7 @@ for s in $SIZES; do
   done
 done
 
+if [[ -n "$SIZES" ]]; then
 echo
 echo "Round trip, p50 / p99 in microseconds ($(nproc) cores; load before the table: see the # lines on stderr)"
 echo
@@ -72,17 +77,18 @@ for t in $TRANSPORTS; do
   done
   echo "$row"
 done
+fi
 
 if (( RATIO_REPEATS > 0 )); then
   echo
-  echo "Framed vs bare at 64 B (p50 ratio per interleaved repetition; median last)"
+  echo "Framed vs bare at 64 B (p50 ratio per interleaved repetition; median last)${RATIO_CPUS:+; both JVMs on CPUs $RATIO_CPUS}"
   echo
   echo "| pair | ratios | median |"; echo "|---|---|---:|"
   for pair in "uds uds-raw" "pipe pipe-raw"; do
     set -- $pair
     ratios=()
     for ((i = 1; i <= RATIO_REPEATS; i++)); do
-      run "$1" 64 "$OUT/r-$1-$i.json"; run "$2" 64 "$OUT/r-$2-$i.json"
+      run "$1" 64 "$OUT/r-$1-$i.json" "$RATIO_CPUS"; run "$2" 64 "$OUT/r-$2-$i.json" "$RATIO_CPUS"
       ratios+=("$(awk -v a="$(json_field "$OUT/r-$1-$i.json" p50_ns)" -v b="$(json_field "$OUT/r-$2-$i.json" p50_ns)" \
                 'BEGIN { printf "%.2f", a / b }')")
     done
