@@ -1,6 +1,7 @@
 /**
  * JMH micro-benchmarks and multi-process harnesses for ipc4j: the latency harness
- * ({@link io.ipc4j.benchmarks.latency}) and the idle-CPU harness ({@link io.ipc4j.benchmarks.idle}).
+ * ({@link io.ipc4j.benchmarks.latency}), the idle-CPU harness ({@link io.ipc4j.benchmarks.idle}) and
+ * the streaming throughput harness ({@link io.ipc4j.benchmarks.throughput}).
  * JMH runs from the class path ({@code benchmarks/target/lib}); its package is not exported.
  */
 module io.ipc4j.benchmarks {
@@ -11,4 +12,5 @@ module io.ipc4j.benchmarks {
     requires HdrHistogram;
     exports io.ipc4j.benchmarks.latency;
     exports io.ipc4j.benchmarks.idle;
+    exports io.ipc4j.benchmarks.throughput;
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * The child JVM of a {@link LatencyHarness} run: {@code ChildMain TRANSPORT PARENT_PID TIMEOUT_MS
  * [TRANSPORT_ARGS...]}. It arranges to be killed when its parent dies, makes sure the parent is
  * still the one that spawned it, then runs the transport's echo loop
- * ({@link Transport#runChild}). Exit codes: 0 after the stop message, 1 on any failure (one line
+ * ({@link Transport#runChild}). For transports that use the child's standard streams
+ * ({@link Transport#usesChildStdio()}), {@code System.out} is redirected to stderr first. Exit codes: 0 after the stop message, 1 on any failure (one line
  * on stderr), 2 on bad arguments, 3 when the parent was already gone.
  */
 public final class ChildMain {
@@ -46,6 +47,10 @@ public final class ChildMain {
                 System.exit(3);
             }
             Transport transport = Transports.byName(args[0]);
+            if (transport.usesChildStdio()) {
+                // stdout is the transport's channel (file descriptor 1): keep every print off it
+                System.setOut(System.err);
+            }
             Peer parent = new Peer() {
                 @Override
                 public boolean isAlive() {

@@ -47,6 +47,8 @@ public final class LatencyHarness {
     public static final int SIGNIFICANT_DIGITS = 3;
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
     private static final int LOG_TAIL_BYTES = 2048;
+    /** Options put before the user's for children of {@link Transport#usesChildStdio()} transports. */
+    static final List<String> STDIO_CHILD_JVM_OPTIONS = List.of("-Xlog:disable", "-Xlog:all=warning:stderr");
 
     private final LatencyOptions options;
 
@@ -125,15 +127,32 @@ public final class LatencyHarness {
         args.add(Long.toString(ProcessHandle.current().pid()));
         args.add(Long.toString(options.timeout().toMillis()));
         args.addAll(endpoint.childArgs());
-        List<String> cmd = JvmCommand.forMain(ChildMain.class)
-                .jvmOptions(options.childJvmOptions())
+        JvmCommand jvm = JvmCommand.forMain(ChildMain.class);
+        if (transport.usesChildStdio()) {
+            // stdout is the channel: the JVM's own log messages (warnings go to stdout by default) must not land there
+            jvm.jvmOptions(STDIO_CHILD_JVM_OPTIONS);
+        }
+        List<String> cmd = jvm.jvmOptions(options.childJvmOptions())
                 .args(args.toArray(String[]::new))
                 .build();
-        return new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (transport.usesChildStdio()) {
+            pb.redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                    .redirectError(log.toFile());
+        } else {
+            pb.redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process child = pb.start();
+        try {
+            endpoint.attachChild(child);
+        } catch (RuntimeException e) {
+            child.destroyForcibly();
+            throw e;
+        }
+        return child;
     }
 
     private LatencyResult measure(Transport transport, ParentEndpoint endpoint, Process child, Path log) {

@@ -25,6 +25,16 @@ public interface ParentEndpoint extends AutoCloseable {
     List<String> childArgs();
 
     /**
+     * Called by the harness once the child JVM has been started, before {@link #awaitReady}.
+     * Transports whose {@link Transport#usesChildStdio()} is true take the child's standard
+     * streams from {@code child} here; the default does nothing.
+     *
+     * @param child the started child process
+     */
+    default void attachChild(Process child) {
+    }
+
+    /**
      * Waits until the child has connected and is ready to echo, polling gently (the child JVM is
      * still starting and needs the CPU). Remembers {@code child} for later round trips.
      *

@@ -47,4 +47,16 @@ public interface Transport {
      * @throws io.ipc4j.IpcException when connecting fails, the parent dies or stays silent
      */
     void runChild(List<String> args, Peer parent, Duration idleTimeout);
+
+    /**
+     * Whether this transport talks to the child over the child's standard input and output (an
+     * anonymous pipe each way). If so, the harness starts the child with both redirected to pipes
+     * instead of {@code /dev/null} and a log file (the child's diagnostics then go to stderr only),
+     * and hands the started {@link Process} to {@link ParentEndpoint#attachChild}.
+     *
+     * @return true for stdio transports; false (the default) otherwise
+     */
+    default boolean usesChildStdio() {
+        return false;
+    }
 }

@@ -11,7 +11,8 @@ import java.util.List;
 public final class Transports {
     /** Every transport, in the order they are listed for people. */
     private static final List<Transport> ALL = List.of(new SpinTransport(), DoorbellTransport.hybrid(),
-            DoorbellTransport.futex(), new PosixSemTransport(), new FifoTransport());
+            DoorbellTransport.futex(), new PosixSemTransport(), new FifoTransport(), StreamTransport.pipe(),
+            StreamTransport.uds(), StreamTransport.tcp(), StreamTransport.udsRaw(), StreamTransport.pipeRaw());
 
     private Transports() {
     }

@@ -12,7 +12,11 @@
  * {@code futex} (always sleep on a doorbell), both {@link io.ipc4j.benchmarks.latency.DoorbellTransport};
  * {@code posix-sem} ({@link io.ipc4j.benchmarks.latency.PosixSemTransport}, named POSIX
  * semaphores); {@code fifo} ({@link io.ipc4j.benchmarks.latency.FifoTransport}, blocking I/O on
- * two named FIFOs: the kernel-wake baseline).
+ * two named FIFOs: the kernel-wake baseline); and the kernel byte streams of
+ * {@link io.ipc4j.benchmarks.latency.StreamTransport}: {@code pipe} (the child's stdin/stdout),
+ * {@code uds} (a Unix domain socket) and {@code tcp} (loopback), each carrying ipc4j frames, plus
+ * {@code uds-raw} and {@code pipe-raw}, the same channels with bare fixed-size messages, so one
+ * run shows what the framing costs.
  *
  * <p>Every wait is bounded: a dead child, a dead parent or a silent peer ends the run with an
  * {@link io.ipc4j.IpcException} (parent) or an exit (child), never a hang.

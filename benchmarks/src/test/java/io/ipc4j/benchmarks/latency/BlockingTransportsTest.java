@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The futex, hybrid, posix-sem and fifo protocols in one JVM (the child side on a second thread):
+ * The futex, hybrid, posix-sem, fifo and socket (uds, uds-raw, tcp) protocols in one JVM (the child side on a second thread):
  * echo, stop, bounded waits on both sides, and cleanup of /dev/shm, semaphores and temp dirs.
  */
 class BlockingTransportsTest {
@@ -54,14 +54,14 @@ class BlockingTransportsTest {
                     .collect(Collectors.toSet());
         }
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(FifoTransport.DIR_PREFIX + PID + "-"))
-                    .forEach(out::add);
+            s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(FifoTransport.DIR_PREFIX + PID + "-")
+                    || n.startsWith(StreamTransport.DIR_PREFIX + PID + "-")).forEach(out::add);
         }
         return out;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo", "uds", "uds-raw", "tcp"})
     void echoesPayloadAndStops(String name) throws Exception {
         Transport t = Transports.byName(name);
         int size = 100; // not a multiple of the slot alignment
@@ -80,7 +80,7 @@ class BlockingTransportsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo", "uds", "uds-raw", "tcp"})
     void zeroAndTinyPayloadsWork(String name) throws Exception {
         Transport t = Transports.byName(name);
         for (int size : new int[] {0, 3}) {
@@ -98,7 +98,7 @@ class BlockingTransportsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo", "uds", "uds-raw", "tcp"})
     void parentSeesChildThatDiesOrFallsSilent(String name) throws Exception {
         Transport t = Transports.byName(name);
         // dead before it was ready
@@ -119,15 +119,16 @@ class BlockingTransportsTest {
             ep.stop();
             child.join(30_000);
             // the "child" is gone but its peer object says alive: only the timeout can end the wait
-            // (for fifo the child's ends are closed, so end-of-file ends it first)
+            // (for fifo and sockets the child's ends are closed, so end-of-file ends it first)
             ParentEndpoint.Status s = ep.roundTrip(2);
-            assertTrue(s == ParentEndpoint.Status.TIMED_OUT || (name.equals("fifo") && s == ParentEndpoint.Status.PEER_DEAD),
+            boolean streams = name.equals("fifo") || t instanceof StreamTransport;
+            assertTrue(s == ParentEndpoint.Status.TIMED_OUT || (streams && s == ParentEndpoint.Status.PEER_DEAD),
                     s.toString());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo", "uds", "uds-raw", "tcp"})
     void childGivesUpOnSilentOrDeadParent(String name) {
         Transport t = Transports.byName(name);
         try (ParentEndpoint ep = t.openParent(8, Duration.ofSeconds(10))) {
@@ -143,7 +144,7 @@ class BlockingTransportsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo", "uds", "uds-raw"})
     void closeReleasesEverythingAndIsIdempotent(String name) throws IOException {
         ParentEndpoint ep = Transports.byName(name).openParent(8, Duration.ofSeconds(1));
         assertTrue(leftovers().size() > before.size(), "nothing created?");
@@ -187,6 +188,10 @@ class BlockingTransportsTest {
 
     /** The last echo carried the parent's payload back. */
     private static void assertEchoed(ParentEndpoint ep, int size) {
+        if (ep instanceof StreamTransport.Endpoint stream) {
+            StreamTransportsTest.assertReply(stream.lastReply(), 200, size);
+            return;
+        }
         if (ep instanceof FifoTransport.Endpoint fifo) {
             ByteBuffer reply = fifo.lastReply();
             assertEquals(200, reply.getLong(0));

@@ -99,7 +99,7 @@ class LatencyHarnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo", "pipe", "uds", "tcp", "uds-raw", "pipe-raw"})
     void everyTransportGivesSaneMonotonePercentiles(String transport) {
         LatencyResult r = new LatencyHarness(LatencyOptions.of(transport).withMessages(2000).withWarmup(200)
                 .withPayloadSize(100)).run();
@@ -111,7 +111,7 @@ class LatencyHarnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spin", "futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"spin", "futex", "hybrid", "posix-sem", "fifo", "pipe", "uds", "tcp", "uds-raw", "pipe-raw"})
     void childKilledMidRunFailsInsteadOfHanging(String transport) throws Exception {
         IpcException ipc = runAndDisturb(transport, Duration.ofSeconds(10), PosixProcess.SIGKILL);
         assertEquals(IpcException.Reason.PEER_CLOSED, ipc.reason(), ipc.getMessage());
@@ -119,7 +119,7 @@ class LatencyHarnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spin", "futex", "hybrid", "posix-sem", "fifo"})
+    @ValueSource(strings = {"spin", "futex", "hybrid", "posix-sem", "fifo", "pipe", "uds", "tcp", "uds-raw", "pipe-raw"})
     void childStoppedMidRunTimesOut(String transport) throws Exception {
         IpcException ipc = runAndDisturb(transport, Duration.ofMillis(500), SIGSTOP);
         assertEquals(IpcException.Reason.TIMEOUT, ipc.reason(), ipc.getMessage());
@@ -174,10 +174,11 @@ class LatencyHarnessTest {
 
     /**
      * Round trips echoed so far, as far as one can see from outside: the pong sequence in the
-     * run's segment, or for fifo the child's write system calls (one per echo).
+     * run's segment, or for fifo and the stream transports the child's write system calls (one
+     * per echo).
      */
     private static long echoes(String transport, ProcessHandle child) throws IOException {
-        if (transport.equals("fifo")) {
+        if (transport.equals("fifo") || Transports.byName(transport) instanceof StreamTransport) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/" + child.pid() + "/io"))) {
                     if (line.startsWith("syscw:")) {
