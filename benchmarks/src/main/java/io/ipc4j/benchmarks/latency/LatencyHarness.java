@@ -75,6 +75,7 @@ public final class LatencyHarness {
         ParentEndpoint endpoint = transport.openParent(options.payloadSize(), options.timeout());
         AtomicReference<Process> childRef = new AtomicReference<>();
         AtomicBoolean shuttingDown = new AtomicBoolean();
+        AtomicReference<Path> logRef = new AtomicReference<>();
         Thread hook = new Thread(() -> {
             shuttingDown.set(true);
             Process p = childRef.get();
@@ -82,11 +83,16 @@ public final class LatencyHarness {
                 p.destroyForcibly();
             }
             endpoint.close();
+            Path l = logRef.get();
+            if (l != null) {
+                l.toFile().delete();
+            }
         }, "ipc4j-latency-cleanup");
         Path log = null;
         try {
             Runtime.getRuntime().addShutdownHook(hook);
             log = Files.createTempFile("ipc4j-latency-child-", ".log");
+            logRef.set(log);
             Process child = spawn(transport, endpoint, log);
             childRef.set(child);
             return measure(transport, endpoint, child, log);
