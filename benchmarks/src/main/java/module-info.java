@@ -10,6 +10,7 @@ module io.ipc4j.benchmarks {
     requires io.ipc4j.pipes;
     requires static jmh.core;
     requires HdrHistogram;
+    requires org.agrona;
     exports io.ipc4j.benchmarks.latency;
     exports io.ipc4j.benchmarks.idle;
     exports io.ipc4j.benchmarks.throughput;

@@ -6,6 +6,7 @@ module io.ipc4j.shm {
     requires transitive io.ipc4j.posix;
     exports io.ipc4j.shm;
     exports io.ipc4j.shm.header;
+    exports io.ipc4j.shm.ring;
     exports io.ipc4j.tensor;
     exports io.ipc4j.tensor.store;
 }
