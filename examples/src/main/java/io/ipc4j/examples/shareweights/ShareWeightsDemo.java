@@ -154,20 +154,26 @@ public final class ShareWeightsDemo {
                                      double fillSeconds, long shmemBefore, PrintStream out) {
         int n = options.workers();
         List<Worker> workers = new ArrayList<>();
-        long spawnStart = System.nanoTime();
         String parentPid = Long.toString(ProcessHandle.current().pid());
+        Path archive = WorkerArchive.path();
         try {
+            if (!Files.exists(archive)) {
+                // One worker runs first and dumps the classes it loaded into a CDS archive; the
+                // real workers map that archive instead of loading and verifying each class.
+                out.println("creating the workers' class-data archive " + archive + " (first run only)");
+                Worker probe = spawn(storeName, parentPid, 0, Math.min(rows, 1), false,
+                        List.of("-XX:ArchiveClassesAtExit=" + archive));
+                expect(probe, "READY");
+                expect(probe, "RESULT");
+                stopAll(List.of(probe));
+            }
+            long spawnStart = System.nanoTime();
             for (int k = 0; k < n; k++) {
                 long from = rows * k / n;
                 long to = rows * (k + 1) / n;
-                List<String> cmd = JvmCommand.forMain(DemoWorker.class)
-                        .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx32m", "-XX:TieredStopAtLevel=1",
-                                "-XX:CICompilerCount=1", "-Xss256k", "-XX:ReservedCodeCacheSize=16m",
-                                "-XX:MaxMetaspaceSize=48m", "-Xshare:auto"))
-                        .args(parentPid, storeName, Long.toString(from), Long.toString(to), options.readAll() ? "all" : "own")
-                        .build();
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                workers.add(new Worker(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)), from, to));
+                List<String> cds = Files.exists(archive)
+                        ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
+                workers.add(spawn(storeName, parentPid, from, to, options.readAll(), cds));
             }
             for (Worker w : workers) {
                 expect(w, "READY");
@@ -201,6 +207,22 @@ public final class ShareWeightsDemo {
         } finally {
             stopAll(workers);
         }
+    }
+
+    /** Small-footprint flags for many worker JVMs on few cores. */
+    static final List<String> WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx32m",
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss256k", "-XX:ReservedCodeCacheSize=16m",
+            "-XX:MaxMetaspaceSize=48m", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+    private static Worker spawn(String storeName, String parentPid, long from, long to, boolean readAll,
+                                List<String> extraJvmOptions) throws IOException {
+        List<String> cmd = JvmCommand.forMain(DemoWorker.class)
+                .jvmOptions(WORKER_JVM_OPTIONS)
+                .jvmOptions(extraJvmOptions)
+                .args(parentPid, storeName, Long.toString(from), Long.toString(to), readAll ? "all" : "own")
+                .build();
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new Worker(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII)), from, to);
     }
 
     private static String expect(Worker w, String prefix) throws IOException {
