@@ -74,7 +74,22 @@ public final class IdleCpuHarness {
      * @return the result
      */
     public static Result run(int processes, double seconds, PrintStream out) {
-        if (processes < 1 || processes > 512 || seconds <= 0) {
+        return run(processes, 2, seconds, out);
+    }
+
+    /**
+     * Runs the measurement after the parked JVMs have idled for {@code settleSeconds}. Right after
+     * start-up each wake-up of an idle JVM runs interpreted code (~0.3 ms of CPU); after a few
+     * hundred wake-ups the JIT has compiled that path, so a long settle shows the steady state.
+     *
+     * @param processes     idle JVMs to start
+     * @param settleSeconds idle time before measuring, &gt;= 0
+     * @param seconds       measured interval
+     * @param out           progress and the result
+     * @return the result
+     */
+    public static Result run(int processes, double settleSeconds, double seconds, PrintStream out) {
+        if (processes < 1 || processes > 512 || seconds <= 0 || settleSeconds < 0) {
             throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, "need 1..512 processes and a positive interval");
         }
         String name = "ipc4j-bench-idle-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -102,8 +117,9 @@ public final class IdleCpuHarness {
                     }
                     Thread.sleep(50);
                 }
-                out.printf("%d JVMs parked on the doorbell; letting them settle for 2 s, then measuring %.1f s%n", processes, seconds);
-                Thread.sleep(2000);
+                out.printf(Locale.ROOT, "%d JVMs parked on the doorbell; letting them settle for %.0f s, then measuring %.1f s%n",
+                        processes, settleSeconds, seconds);
+                Thread.sleep((long) (settleSeconds * 1000));
                 long before = cpuNanos(children);
                 long t0 = System.nanoTime();
                 Thread.sleep((long) (seconds * 1000));

@@ -34,8 +34,13 @@ public final class BenchIdleCommand implements Callable<Integer> {
     private int processes;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
-            description = "Measured interval in seconds, after a 2 s settling time (default: ${DEFAULT-VALUE}).")
+            description = "Measured interval in seconds, after the settling time (default: ${DEFAULT-VALUE}).")
     private double seconds;
+
+    @Option(names = "--settle", paramLabel = "S", defaultValue = "2",
+            description = "Seconds the parked JVMs idle before measuring (default: ${DEFAULT-VALUE}); a few hundred "
+                    + "shows the steady state once the JIT has compiled the wake-up path.")
+    private double settle;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as one JSON object.")
     private Path json;
@@ -52,8 +57,11 @@ public final class BenchIdleCommand implements Callable<Integer> {
         if (!(seconds > 0 && seconds <= 3600)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be in (0, 3600], was " + seconds);
         }
+        if (!(settle >= 0 && settle <= 3600)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--settle must be in [0, 3600], was " + settle);
+        }
         PrintStream out = WriterOutputStream.printStream(spec.commandLine().getOut());
-        IdleCpuHarness.Result r = IdleCpuHarness.run(processes, seconds, out);
+        IdleCpuHarness.Result r = IdleCpuHarness.run(processes, settle, seconds, out);
         out.flush();
         if (json != null) {
             try {
