@@ -41,6 +41,10 @@ import java.util.concurrent.TimeUnit;
  * auxiliary counter). The raw group score also counts the producer's attempts on a full ring
  * and the consumer's empty polls, so it is not the throughput. With 2 threads busy-spinning, the
  * machine needs 2 idle cores for a meaningful figure.
+ * The two-thread groups are bimodal on this 2-core VM: a fork (or part of one) can fall into a
+ * slow state, about 4-5 messages/us with the consumer polling about twice per message, for Agrona
+ * as well as for ours; compare several forks ({@code -f 3}) and the per-iteration rows before
+ * reading one fork's average as a difference between the implementations.
  *
  * <p>The {@code *Batch} benchmarks run on one thread: each operation writes {@link #BATCH}
  * messages (copied from a byte[]; {@code *ClaimBatch}: claimed, one word stored in place,

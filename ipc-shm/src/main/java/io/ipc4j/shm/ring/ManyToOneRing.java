@@ -39,23 +39,9 @@ import static io.ipc4j.shm.ring.RingBufferLayout.*;
  * the producer is dead (liveness check, or no progress for a long time), turns that record into
  * padding so reading continues.
  */
-public final class ManyToOneRing implements Ring {
-    private final MemorySegment ring;
-    private final int capacity;
-    private final int mask;
-    private final int maxMessageLength;
-    private final long tailOffset;
-    private final long headCacheOffset;
-    private final long headOffset;
-
+public final class ManyToOneRing extends RingBase implements Ring {
     private ManyToOneRing(MemorySegment ring, int capacity) {
-        this.ring = ring;
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.maxMessageLength = capacity >> 3;
-        this.tailOffset = (long) capacity + TAIL_POSITION_OFFSET;
-        this.headCacheOffset = (long) capacity + HEAD_CACHE_POSITION_OFFSET;
-        this.headOffset = (long) capacity + HEAD_POSITION_OFFSET;
+        super(ring, capacity);
     }
 
     /**
@@ -96,21 +82,6 @@ public final class ManyToOneRing implements Ring {
     @Override
     public RingType type() {
         return RingType.MANY_TO_ONE;
-    }
-
-    @Override
-    public int capacity() {
-        return capacity;
-    }
-
-    @Override
-    public int maxMessageLength() {
-        return maxMessageLength;
-    }
-
-    @Override
-    public MemorySegment buffer() {
-        return ring;
     }
 
     @Override
@@ -320,36 +291,6 @@ public final class ManyToOneRing implements Ring {
             }
         }
         return true;
-    }
-
-    @Override
-    public long producerPosition() {
-        return (long) LONG.getVolatile(ring, tailOffset);
-    }
-
-    @Override
-    public long consumerPosition() {
-        return (long) LONG.getVolatile(ring, headOffset);
-    }
-
-    @Override
-    public int size() {
-        return RingAccess.size(ring, capacity);
-    }
-
-    @Override
-    public long nextCorrelationId() {
-        return (long) LONG.getAndAdd(ring, (long) capacity + CORRELATION_COUNTER_OFFSET, 1L);
-    }
-
-    @Override
-    public void consumerHeartbeatTime(long time) {
-        LONG.setRelease(ring, (long) capacity + CONSUMER_HEARTBEAT_OFFSET, time);
-    }
-
-    @Override
-    public long consumerHeartbeatTime() {
-        return (long) LONG.getVolatile(ring, (long) capacity + CONSUMER_HEARTBEAT_OFFSET);
     }
 
     @Override

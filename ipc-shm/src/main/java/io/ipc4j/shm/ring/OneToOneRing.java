@@ -30,23 +30,9 @@ import static io.ipc4j.shm.ring.RingBufferLayout.*;
  * <p>A claim ({@link #tryClaim}) that is never committed blocks the consumer for good; with one
  * producer there is no one else to unblock it: restart both sides on a fresh ring.
  */
-public final class OneToOneRing implements Ring {
-    private final MemorySegment ring;
-    private final int capacity;
-    private final int mask;
-    private final int maxMessageLength;
-    private final long tailOffset;
-    private final long headCacheOffset;
-    private final long headOffset;
-
+public final class OneToOneRing extends RingBase implements Ring {
     private OneToOneRing(MemorySegment ring, int capacity) {
-        this.ring = ring;
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.maxMessageLength = capacity >> 3;
-        this.tailOffset = (long) capacity + TAIL_POSITION_OFFSET;
-        this.headCacheOffset = (long) capacity + HEAD_CACHE_POSITION_OFFSET;
-        this.headOffset = (long) capacity + HEAD_POSITION_OFFSET;
+        super(ring, capacity);
     }
 
     /**
@@ -87,21 +73,6 @@ public final class OneToOneRing implements Ring {
     @Override
     public RingType type() {
         return RingType.ONE_TO_ONE;
-    }
-
-    @Override
-    public int capacity() {
-        return capacity;
-    }
-
-    @Override
-    public int maxMessageLength() {
-        return maxMessageLength;
-    }
-
-    @Override
-    public MemorySegment buffer() {
-        return ring;
     }
 
     @Override
@@ -243,36 +214,6 @@ public final class OneToOneRing implements Ring {
     @Override
     public int read(MessageHandler handler, int limit) {
         return RingAccess.read(ring, capacity, handler, limit, false);
-    }
-
-    @Override
-    public long producerPosition() {
-        return (long) LONG.getVolatile(ring, tailOffset);
-    }
-
-    @Override
-    public long consumerPosition() {
-        return (long) LONG.getVolatile(ring, headOffset);
-    }
-
-    @Override
-    public int size() {
-        return RingAccess.size(ring, capacity);
-    }
-
-    @Override
-    public long nextCorrelationId() {
-        return (long) LONG.getAndAdd(ring, (long) capacity + CORRELATION_COUNTER_OFFSET, 1L);
-    }
-
-    @Override
-    public void consumerHeartbeatTime(long time) {
-        LONG.setRelease(ring, (long) capacity + CONSUMER_HEARTBEAT_OFFSET, time);
-    }
-
-    @Override
-    public long consumerHeartbeatTime() {
-        return (long) LONG.getVolatile(ring, (long) capacity + CONSUMER_HEARTBEAT_OFFSET);
     }
 
     @Override
