@@ -7,6 +7,7 @@ module io.ipc4j.shm {
     exports io.ipc4j.shm;
     exports io.ipc4j.shm.header;
     exports io.ipc4j.shm.ring;
+    exports io.ipc4j.shm.slab;
     exports io.ipc4j.tensor;
     exports io.ipc4j.tensor.store;
 }
