@@ -67,8 +67,11 @@ public final class Errno {
             Map.entry(ETIMEDOUT, "ETIMEDOUT"), Map.entry(ECONNREFUSED, "ECONNREFUSED"),
             Map.entry(EOWNERDEAD, "EOWNERDEAD"), Map.entry(ENOTRECOVERABLE, "ENOTRECOVERABLE"));
 
-    private static final MethodHandle STRERROR =
-            Native.handle("strerror", FunctionDescriptor.of(Native.C_POINTER, Native.C_INT));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class Strerror {
+        static final MethodHandle H = Native.handle("strerror", FunctionDescriptor.of(Native.C_POINTER, Native.C_INT));
+    }
 
     private Errno() {
     }
@@ -88,7 +91,7 @@ public final class Errno {
      */
     public static String describe(int errno) {
         try {
-            MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment p = (MemorySegment) Strerror.H.invokeExact(errno);
             if (p.equals(MemorySegment.NULL)) {
                 return name(errno);
             }

@@ -32,9 +32,11 @@ public final class Futex {
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
 
-    private static final MethodHandle SYSCALL = Native.errnoHandle("syscall",
-            FunctionDescriptor.of(C_LONG, C_LONG, C_POINTER, C_INT, C_INT, C_POINTER, C_POINTER, C_INT),
-            Linker.Option.firstVariadicArg(1));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class Syscall {
+        static final MethodHandle H = Native.errnoHandle("syscall", FunctionDescriptor.of(C_LONG, C_LONG, C_POINTER, C_INT, C_INT, C_POINTER, C_POINTER, C_INT), Linker.Option.firstVariadicArg(1));
+    }
 
     private Futex() {
     }
@@ -58,7 +60,7 @@ public final class Futex {
                 ts.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
                 ts.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
             }
-            long r = (long) SYSCALL.invokeExact(err, Arch.SYS_FUTEX, word, FUTEX_WAIT, expected, ts,
+            long r = (long) Syscall.H.invokeExact(err, Arch.SYS_FUTEX, word, FUTEX_WAIT, expected, ts,
                     MemorySegment.NULL, 0);
             if (r == 0) {
                 return WOKEN;
@@ -87,7 +89,7 @@ public final class Futex {
         MemorySegment word = wordAt(segment, offset);
         try {
             MemorySegment err = Native.errnoBuffer();
-            long r = (long) SYSCALL.invokeExact(err, Arch.SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL,
+            long r = (long) Syscall.H.invokeExact(err, Arch.SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL,
                     MemorySegment.NULL, 0);
             if (r < 0) {
                 throw new PosixException("futex(FUTEX_WAKE)", Native.errno(err), "offset " + offset);

@@ -27,27 +27,41 @@ public final class PosixFiles {
     public static final int RENAME_NOREPLACE = 1;
     private static final int AT_FDCWD = -100;
 
-    private static final MethodHandle OPEN = Native.errnoHandle("open",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = Native.errnoHandle("close", FunctionDescriptor.of(C_INT, C_INT));
-    private static final MethodHandle FTRUNCATE = Native.errnoHandle("ftruncate",
-            FunctionDescriptor.of(C_INT, C_INT, C_LONG));
-    private static final MethodHandle FALLOCATE = Native.errnoHandle("fallocate",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_LONG, C_LONG));
-    private static final MethodHandle POSIX_FALLOCATE = Native.handle("posix_fallocate",
-            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_LONG));
-    private static final MethodHandle FSTAT = Native.errnoHandle("fstat",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
-    private static final MethodHandle FSTATVFS = Native.errnoHandle("fstatvfs",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
-    private static final MethodHandle STATVFS = Native.errnoHandle("statvfs",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-    private static final MethodHandle MKFIFO = Native.errnoHandle("mkfifo",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
-    private static final MethodHandle UNLINK = Native.errnoHandle("unlink",
-            FunctionDescriptor.of(C_INT, C_POINTER));
-    private static final MethodHandle RENAMEAT2 = Native.errnoHandle("renameat2",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_INT));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class Open {
+        static final MethodHandle H = Native.errnoHandle("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class Close {
+        static final MethodHandle H = Native.errnoHandle("close", FunctionDescriptor.of(C_INT, C_INT));
+    }
+    private static final class Ftruncate {
+        static final MethodHandle H = Native.errnoHandle("ftruncate", FunctionDescriptor.of(C_INT, C_INT, C_LONG));
+    }
+    private static final class Fallocate {
+        static final MethodHandle H = Native.errnoHandle("fallocate", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_LONG, C_LONG));
+    }
+    private static final class PosixFallocate {
+        static final MethodHandle H = Native.handle("posix_fallocate", FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_LONG));
+    }
+    private static final class Fstat {
+        static final MethodHandle H = Native.errnoHandle("fstat", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
+    }
+    private static final class Fstatvfs {
+        static final MethodHandle H = Native.errnoHandle("fstatvfs", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
+    }
+    private static final class Statvfs {
+        static final MethodHandle H = Native.errnoHandle("statvfs", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+    }
+    private static final class Mkfifo {
+        static final MethodHandle H = Native.errnoHandle("mkfifo", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+    }
+    private static final class Unlink {
+        static final MethodHandle H = Native.errnoHandle("unlink", FunctionDescriptor.of(C_INT, C_POINTER));
+    }
+    private static final class Renameat2 {
+        static final MethodHandle H = Native.errnoHandle("renameat2", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT, C_POINTER, C_INT));
+    }
 
     private PosixFiles() {
     }
@@ -65,7 +79,7 @@ public final class PosixFiles {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment p = a.allocateFrom(path);
             while (true) {
-                int fd = (int) OPEN.invokeExact(err, p, flags, mode);
+                int fd = (int) Open.H.invokeExact(err, p, flags, mode);
                 if (fd >= 0) {
                     return fd;
                 }
@@ -87,7 +101,7 @@ public final class PosixFiles {
     public static void close(int fd) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) CLOSE.invokeExact(err, fd);
+            int r = (int) Close.H.invokeExact(err, fd);
             if (r != 0 && Native.errno(err) != Errno.EINTR) {
                 throw new PosixException("close", Native.errno(err), "fd " + fd);
             }
@@ -106,7 +120,7 @@ public final class PosixFiles {
         try {
             MemorySegment err = Native.errnoBuffer();
             while (true) {
-                int r = (int) FTRUNCATE.invokeExact(err, fd, length);
+                int r = (int) Ftruncate.H.invokeExact(err, fd, length);
                 if (r == 0) {
                     return;
                 }
@@ -133,7 +147,7 @@ public final class PosixFiles {
         try {
             MemorySegment err = Native.errnoBuffer();
             while (true) {
-                int r = (int) FALLOCATE.invokeExact(err, fd, mode, offset, length);
+                int r = (int) Fallocate.H.invokeExact(err, fd, mode, offset, length);
                 if (r == 0) {
                     return;
                 }
@@ -157,7 +171,7 @@ public final class PosixFiles {
     public static void posixFallocate(int fd, long offset, long length) {
         try {
             while (true) {
-                int r = (int) POSIX_FALLOCATE.invokeExact(fd, offset, length);
+                int r = (int) PosixFallocate.H.invokeExact(fd, offset, length);
                 if (r == 0) {
                     return;
                 }
@@ -180,7 +194,7 @@ public final class PosixFiles {
         try {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment st = Native.scratch();
-            int r = (int) FSTAT.invokeExact(err, fd, st);
+            int r = (int) Fstat.H.invokeExact(err, fd, st);
             if (r != 0) {
                 throw new PosixException("fstat", Native.errno(err), "fd " + fd);
             }
@@ -205,7 +219,7 @@ public final class PosixFiles {
         try {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment st = Native.scratch();
-            int r = (int) FSTATVFS.invokeExact(err, fd, st);
+            int r = (int) Fstatvfs.H.invokeExact(err, fd, st);
             if (r != 0) {
                 throw new PosixException("fstatvfs", Native.errno(err), "fd " + fd);
             }
@@ -225,7 +239,7 @@ public final class PosixFiles {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment st = Native.scratch();
-            int r = (int) STATVFS.invokeExact(err, a.allocateFrom(path), st);
+            int r = (int) Statvfs.H.invokeExact(err, a.allocateFrom(path), st);
             if (r != 0) {
                 throw new PosixException("statvfs", Native.errno(err), path);
             }
@@ -252,7 +266,7 @@ public final class PosixFiles {
     public static void mkfifo(String path, int mode) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) MKFIFO.invokeExact(err, a.allocateFrom(path), mode);
+            int r = (int) Mkfifo.H.invokeExact(err, a.allocateFrom(path), mode);
             if (r != 0) {
                 throw new PosixException("mkfifo", Native.errno(err), path);
             }
@@ -269,7 +283,7 @@ public final class PosixFiles {
     public static void unlink(String path) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) UNLINK.invokeExact(err, a.allocateFrom(path));
+            int r = (int) Unlink.H.invokeExact(err, a.allocateFrom(path));
             if (r != 0) {
                 throw new PosixException("unlink", Native.errno(err), path);
             }
@@ -289,7 +303,7 @@ public final class PosixFiles {
     public static void rename(String from, String to, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) RENAMEAT2.invokeExact(err, AT_FDCWD, a.allocateFrom(from), AT_FDCWD, a.allocateFrom(to), flags);
+            int r = (int) Renameat2.H.invokeExact(err, AT_FDCWD, a.allocateFrom(from), AT_FDCWD, a.allocateFrom(to), flags);
             if (r != 0) {
                 throw new PosixException("renameat2", Native.errno(err), from + " -> " + to);
             }

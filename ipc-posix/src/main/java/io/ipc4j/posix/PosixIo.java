@@ -47,14 +47,20 @@ public final class PosixIo {
     /** {@code poll} event: the stream peer shut down its writing half. */
     public static final int POLLRDHUP = 0x2000;
 
-    private static final MethodHandle READ = Native.errnoHandle("read",
-            FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
-    private static final MethodHandle WRITE = Native.errnoHandle("write",
-            FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
-    private static final MethodHandle FCNTL = Native.errnoHandle("fcntl",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle POLL = Native.errnoHandle("poll",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class Read {
+        static final MethodHandle H = Native.errnoHandle("read", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
+    }
+    private static final class Write {
+        static final MethodHandle H = Native.errnoHandle("write", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
+    }
+    private static final class Fcntl {
+        static final MethodHandle H = Native.errnoHandle("fcntl", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class Poll {
+        static final MethodHandle H = Native.errnoHandle("poll", FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
+    }
 
     private PosixIo() {
     }
@@ -70,7 +76,7 @@ public final class PosixIo {
         try {
             MemorySegment err = Native.errnoBuffer();
             while (true) {
-                long n = (long) READ.invokeExact(err, fd, dst, dst.byteSize());
+                long n = (long) Read.H.invokeExact(err, fd, dst, dst.byteSize());
                 if (n >= 0) {
                     return n;
                 }
@@ -94,7 +100,7 @@ public final class PosixIo {
         try {
             MemorySegment err = Native.errnoBuffer();
             while (true) {
-                long n = (long) WRITE.invokeExact(err, fd, src, src.byteSize());
+                long n = (long) Write.H.invokeExact(err, fd, src, src.byteSize());
                 if (n >= 0) {
                     return n;
                 }
@@ -163,7 +169,7 @@ public final class PosixIo {
         try {
             MemorySegment err = Native.errnoBuffer();
             while (true) {
-                int r = (int) FCNTL.invokeExact(err, fd, cmd, arg);
+                int r = (int) Fcntl.H.invokeExact(err, fd, cmd, arg);
                 if (r >= 0) {
                     return r;
                 }
@@ -221,7 +227,7 @@ public final class PosixIo {
                 pfd.set(ValueLayout.JAVA_SHORT, 4, (short) events);
                 pfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
                 int ms = wait < 0 ? -1 : (int) Math.min(wait, Integer.MAX_VALUE);
-                int r = (int) POLL.invokeExact(err, pfd, 1L, ms);
+                int r = (int) Poll.H.invokeExact(err, pfd, 1L, ms);
                 if (r > 0) {
                     return pfd.get(ValueLayout.JAVA_SHORT, 6) & 0xffff;
                 }

@@ -50,23 +50,33 @@ public final class PosixMemory {
 
     private static final long MAP_FAILED = -1L;
 
-    private static final MethodHandle MMAP = Native.errnoHandle("mmap",
-            FunctionDescriptor.of(C_POINTER, C_POINTER, C_LONG, C_INT, C_INT, C_INT, C_LONG));
-    private static final MethodHandle MUNMAP = Native.errnoHandle("munmap",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG));
-    private static final MethodHandle MPROTECT = Native.errnoHandle("mprotect",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
-    private static final MethodHandle MADVISE = Native.errnoHandle("madvise",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
-    private static final MethodHandle SYSCONF = Native.handle("sysconf", FunctionDescriptor.of(C_LONG, C_INT));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class Mmap {
+        static final MethodHandle H = Native.errnoHandle("mmap", FunctionDescriptor.of(C_POINTER, C_POINTER, C_LONG, C_INT, C_INT, C_INT, C_LONG));
+    }
+    private static final class Munmap {
+        static final MethodHandle H = Native.errnoHandle("munmap", FunctionDescriptor.of(C_INT, C_POINTER, C_LONG));
+    }
+    private static final class Mprotect {
+        static final MethodHandle H = Native.errnoHandle("mprotect", FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
+    }
+    private static final class Madvise {
+        static final MethodHandle H = Native.errnoHandle("madvise", FunctionDescriptor.of(C_INT, C_POINTER, C_LONG, C_INT));
+    }
     private static final int SC_PAGESIZE = 30;
-    private static final long PAGE_SIZE;
 
-    static {
-        try {
-            PAGE_SIZE = (long) SYSCONF.invokeExact(SC_PAGESIZE);
-        } catch (Throwable t) {
-            throw new ExceptionInInitializerError(t);
+    /** The page size, asked of {@code sysconf} on first use. */
+    private static final class PageSize {
+        static final long VALUE;
+
+        static {
+            MethodHandle sysconf = Native.handle("sysconf", FunctionDescriptor.of(C_LONG, C_INT));
+            try {
+                VALUE = (long) sysconf.invokeExact(SC_PAGESIZE);
+            } catch (Throwable t) {
+                throw new ExceptionInInitializerError(t);
+            }
         }
     }
 
@@ -75,7 +85,7 @@ public final class PosixMemory {
 
     /** @return the system page size in bytes */
     public static long pageSize() {
-        return PAGE_SIZE;
+        return PageSize.VALUE;
     }
 
     /**
@@ -97,7 +107,7 @@ public final class PosixMemory {
         }
         try {
             MemorySegment err = Native.errnoBuffer();
-            MemorySegment addr = (MemorySegment) MMAP.invokeExact(err, MemorySegment.NULL, size, prot, flags, fd, offset);
+            MemorySegment addr = (MemorySegment) Mmap.H.invokeExact(err, MemorySegment.NULL, size, prot, flags, fd, offset);
             if (addr.address() == MAP_FAILED) {
                 throw new PosixException("mmap", Native.errno(err), "fd " + fd + ", " + size + " bytes");
             }
@@ -111,7 +121,7 @@ public final class PosixMemory {
 
     private static void munmapQuietly(long address, long size) {
         try {
-            int r = (int) MUNMAP.invokeExact(Native.errnoBuffer(), MemorySegment.ofAddress(address), size);
+            int r = (int) Munmap.H.invokeExact(Native.errnoBuffer(), MemorySegment.ofAddress(address), size);
             assert r == 0 : "munmap failed";
         } catch (Throwable t) {
             // an arena cleanup must not throw; munmap of a range we mapped cannot fail
@@ -127,7 +137,7 @@ public final class PosixMemory {
     public static void mprotect(MemorySegment segment, int prot) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) MPROTECT.invokeExact(err, segment, segment.byteSize(), prot);
+            int r = (int) Mprotect.H.invokeExact(err, segment, segment.byteSize(), prot);
             if (r != 0) {
                 throw new PosixException("mprotect", Native.errno(err), segment.byteSize() + " bytes");
             }
@@ -145,7 +155,7 @@ public final class PosixMemory {
     public static void madvise(MemorySegment segment, int advice) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) MADVISE.invokeExact(err, segment, segment.byteSize(), advice);
+            int r = (int) Madvise.H.invokeExact(err, segment, segment.byteSize(), advice);
             if (r != 0) {
                 throw new PosixException("madvise", Native.errno(err), "advice " + advice + ", " + segment.byteSize() + " bytes");
             }

@@ -21,12 +21,23 @@ public final class PosixProcess {
     /** {@code prctl} option: signal this process gets when its parent thread exits. */
     public static final int PR_SET_PDEATHSIG = 1;
 
-    private static final MethodHandle GETPID = Native.handle("getpid", FunctionDescriptor.of(C_INT));
-    private static final MethodHandle GETPPID = Native.handle("getppid", FunctionDescriptor.of(C_INT));
-    private static final MethodHandle GETTID = Native.handle("gettid", FunctionDescriptor.of(C_INT));
-    private static final MethodHandle KILL = Native.errnoHandle("kill", FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    private static final MethodHandle PRCTL = Native.errnoHandle("prctl",
-            FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_LONG, C_LONG, C_LONG), Linker.Option.firstVariadicArg(1));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class Getpid {
+        static final MethodHandle H = Native.handle("getpid", FunctionDescriptor.of(C_INT));
+    }
+    private static final class Getppid {
+        static final MethodHandle H = Native.handle("getppid", FunctionDescriptor.of(C_INT));
+    }
+    private static final class Gettid {
+        static final MethodHandle H = Native.handle("gettid", FunctionDescriptor.of(C_INT));
+    }
+    private static final class Kill {
+        static final MethodHandle H = Native.errnoHandle("kill", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    }
+    private static final class Prctl {
+        static final MethodHandle H = Native.errnoHandle("prctl", FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_LONG, C_LONG, C_LONG), Linker.Option.firstVariadicArg(1));
+    }
 
     private PosixProcess() {
     }
@@ -34,7 +45,7 @@ public final class PosixProcess {
     /** @return this process's id */
     public static int getpid() {
         try {
-            return (int) GETPID.invokeExact();
+            return (int) Getpid.H.invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -43,7 +54,7 @@ public final class PosixProcess {
     /** @return the kernel thread id of the calling (carrier) thread */
     public static int gettid() {
         try {
-            return (int) GETTID.invokeExact();
+            return (int) Gettid.H.invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -52,7 +63,7 @@ public final class PosixProcess {
     /** @return the parent's process id (1 or a subreaper once the parent died) */
     public static int getppid() {
         try {
-            return (int) GETPPID.invokeExact();
+            return (int) Getppid.H.invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -68,7 +79,7 @@ public final class PosixProcess {
     public static boolean kill(int pid, int signal) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) KILL.invokeExact(err, pid, signal);
+            int r = (int) Kill.H.invokeExact(err, pid, signal);
             if (r == 0) {
                 return true;
             }
@@ -92,7 +103,7 @@ public final class PosixProcess {
     public static int prctl(int option, long arg2) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) PRCTL.invokeExact(err, option, arg2, 0L, 0L, 0L);
+            int r = (int) Prctl.H.invokeExact(err, option, arg2, 0L, 0L, 0L);
             if (r < 0) {
                 throw new PosixException("prctl", Native.errno(err), "option " + option);
             }

@@ -26,18 +26,32 @@ public final class PosixSemaphores {
     public static final int INTERRUPTED = 2;
     private static final int CLOCK_MONOTONIC = 1;
 
-    private static final MethodHandle SEM_OPEN = Native.errnoHandle("sem_open",
-            FunctionDescriptor.of(C_POINTER, C_POINTER, C_INT, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SEM_CLOSE = Native.errnoHandle("sem_close", FunctionDescriptor.of(C_INT, C_POINTER));
-    private static final MethodHandle SEM_UNLINK = Native.errnoHandle("sem_unlink", FunctionDescriptor.of(C_INT, C_POINTER));
-    private static final MethodHandle SEM_POST = Native.errnoHandle("sem_post", FunctionDescriptor.of(C_INT, C_POINTER));
-    private static final MethodHandle SEM_TRYWAIT = Native.errnoHandle("sem_trywait", FunctionDescriptor.of(C_INT, C_POINTER));
-    private static final MethodHandle SEM_CLOCKWAIT = Native.errnoHandle("sem_clockwait",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER));
-    private static final MethodHandle SEM_GETVALUE = Native.errnoHandle("sem_getvalue",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-    private static final MethodHandle CLOCK_GETTIME = Native.errnoHandle("clock_gettime",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class SemOpen {
+        static final MethodHandle H = Native.errnoHandle("sem_open", FunctionDescriptor.of(C_POINTER, C_POINTER, C_INT, C_INT, C_INT), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class SemClose {
+        static final MethodHandle H = Native.errnoHandle("sem_close", FunctionDescriptor.of(C_INT, C_POINTER));
+    }
+    private static final class SemUnlink {
+        static final MethodHandle H = Native.errnoHandle("sem_unlink", FunctionDescriptor.of(C_INT, C_POINTER));
+    }
+    private static final class SemPost {
+        static final MethodHandle H = Native.errnoHandle("sem_post", FunctionDescriptor.of(C_INT, C_POINTER));
+    }
+    private static final class SemTrywait {
+        static final MethodHandle H = Native.errnoHandle("sem_trywait", FunctionDescriptor.of(C_INT, C_POINTER));
+    }
+    private static final class SemClockwait {
+        static final MethodHandle H = Native.errnoHandle("sem_clockwait", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER));
+    }
+    private static final class SemGetvalue {
+        static final MethodHandle H = Native.errnoHandle("sem_getvalue", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+    }
+    private static final class ClockGettime {
+        static final MethodHandle H = Native.errnoHandle("clock_gettime", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
+    }
 
     private PosixSemaphores() {
     }
@@ -54,7 +68,7 @@ public final class PosixSemaphores {
     public static MemorySegment open(String name, int flags, int mode, int value) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            MemorySegment sem = (MemorySegment) SEM_OPEN.invokeExact(err, a.allocateFrom(name), flags, mode, value);
+            MemorySegment sem = (MemorySegment) SemOpen.H.invokeExact(err, a.allocateFrom(name), flags, mode, value);
             if (sem.address() == 0L) {
                 throw new PosixException("sem_open", Native.errno(err), name);
             }
@@ -70,7 +84,7 @@ public final class PosixSemaphores {
      * @param sem a handle from {@link #open}
      */
     public static void close(MemorySegment sem) {
-        call(SEM_CLOSE, "sem_close", sem);
+        call(SemClose.H, "sem_close", sem);
     }
 
     /**
@@ -81,7 +95,7 @@ public final class PosixSemaphores {
     public static void unlink(String name) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) SEM_UNLINK.invokeExact(err, a.allocateFrom(name));
+            int r = (int) SemUnlink.H.invokeExact(err, a.allocateFrom(name));
             if (r != 0) {
                 throw new PosixException("sem_unlink", Native.errno(err), name);
             }
@@ -96,7 +110,7 @@ public final class PosixSemaphores {
      * @param sem a handle from {@link #open}
      */
     public static void post(MemorySegment sem) {
-        call(SEM_POST, "sem_post", sem);
+        call(SemPost.H, "sem_post", sem);
     }
 
     /**
@@ -109,7 +123,7 @@ public final class PosixSemaphores {
         try {
             MemorySegment err = Native.errnoBuffer();
             while (true) {
-                int r = (int) SEM_TRYWAIT.invokeExact(err, sem);
+                int r = (int) SemTrywait.H.invokeExact(err, sem);
                 if (r == 0) {
                     return true;
                 }
@@ -137,14 +151,14 @@ public final class PosixSemaphores {
         try {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment ts = Native.scratch();
-            int r = (int) CLOCK_GETTIME.invokeExact(err, CLOCK_MONOTONIC, ts);
+            int r = (int) ClockGettime.H.invokeExact(err, CLOCK_MONOTONIC, ts);
             if (r != 0) {
                 throw new PosixException("clock_gettime", Native.errno(err), null);
             }
             long nanos = ts.get(ValueLayout.JAVA_LONG, 8) + Math.max(0, timeoutNanos);
             ts.set(ValueLayout.JAVA_LONG, 0, ts.get(ValueLayout.JAVA_LONG, 0) + nanos / 1_000_000_000L);
             ts.set(ValueLayout.JAVA_LONG, 8, nanos % 1_000_000_000L);
-            r = (int) SEM_CLOCKWAIT.invokeExact(err, sem, CLOCK_MONOTONIC, ts);
+            r = (int) SemClockwait.H.invokeExact(err, sem, CLOCK_MONOTONIC, ts);
             if (r == 0) {
                 return ACQUIRED;
             }
@@ -169,7 +183,7 @@ public final class PosixSemaphores {
         try {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment out = Native.scratch();
-            int r = (int) SEM_GETVALUE.invokeExact(err, sem, out);
+            int r = (int) SemGetvalue.H.invokeExact(err, sem, out);
             if (r != 0) {
                 throw new PosixException("sem_getvalue", Native.errno(err), null);
             }

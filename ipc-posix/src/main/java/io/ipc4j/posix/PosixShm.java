@@ -33,12 +33,17 @@ public final class PosixShm {
     private static final int F_ADD_SEALS = 1033;
     private static final int F_GET_SEALS = 1034;
 
-    private static final MethodHandle SHM_OPEN = Native.errnoHandle("shm_open",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT));
-    private static final MethodHandle SHM_UNLINK = Native.errnoHandle("shm_unlink",
-            FunctionDescriptor.of(C_INT, C_POINTER));
-    private static final MethodHandle MEMFD_CREATE = Native.errnoHandle("memfd_create",
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class ShmOpen {
+        static final MethodHandle H = Native.errnoHandle("shm_open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT));
+    }
+    private static final class ShmUnlink {
+        static final MethodHandle H = Native.errnoHandle("shm_unlink", FunctionDescriptor.of(C_INT, C_POINTER));
+    }
+    private static final class MemfdCreate {
+        static final MethodHandle H = Native.errnoHandle("memfd_create", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
+    }
 
     private PosixShm() {
     }
@@ -56,7 +61,7 @@ public final class PosixShm {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment n = a.allocateFrom(name);
             while (true) {
-                int fd = (int) SHM_OPEN.invokeExact(err, n, flags, mode);
+                int fd = (int) ShmOpen.H.invokeExact(err, n, flags, mode);
                 if (fd >= 0) {
                     return fd;
                 }
@@ -78,7 +83,7 @@ public final class PosixShm {
     public static void shmUnlink(String name) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) SHM_UNLINK.invokeExact(err, a.allocateFrom(name));
+            int r = (int) ShmUnlink.H.invokeExact(err, a.allocateFrom(name));
             if (r != 0) {
                 throw new PosixException("shm_unlink", Native.errno(err), name);
             }
@@ -97,7 +102,7 @@ public final class PosixShm {
     public static int memfdCreate(String name, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
-            int fd = (int) MEMFD_CREATE.invokeExact(err, a.allocateFrom(name), flags);
+            int fd = (int) MemfdCreate.H.invokeExact(err, a.allocateFrom(name), flags);
             if (fd < 0) {
                 throw new PosixException("memfd_create", Native.errno(err), name);
             }

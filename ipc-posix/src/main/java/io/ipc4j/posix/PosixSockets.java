@@ -112,27 +112,41 @@ public final class PosixSockets {
     private static final long CMSG_TYPE_OFFSET = 12;
     private static final long CMSG_HEADER = 16; // CMSG_ALIGN(sizeof(struct cmsghdr))
 
-    private static final MethodHandle SOCKET = Native.errnoHandle("socket",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
-    private static final MethodHandle SOCKETPAIR = Native.errnoHandle("socketpair",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
-    private static final MethodHandle BIND = Native.errnoHandle("bind",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
-    private static final MethodHandle CONNECT = Native.errnoHandle("connect",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
-    private static final MethodHandle LISTEN = Native.errnoHandle("listen",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    private static final MethodHandle ACCEPT4 = Native.errnoHandle("accept4",
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_INT));
-    private static final MethodHandle SHUTDOWN = Native.errnoHandle("shutdown",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT));
-    private static final MethodHandle SENDMSG = Native.errnoHandle("sendmsg",
-            FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
-    private static final MethodHandle RECVMSG = Native.errnoHandle("recvmsg",
-            FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
-    private static final MethodHandle GETSOCKOPT = Native.errnoHandle("getsockopt",
-            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
-    private static final MethodHandle GETEUID = Native.handle("geteuid", FunctionDescriptor.of(C_INT));
+    // One lazy holder per downcall handle: a handle is linked on first use, not when this class
+    // initialises, and stays a static final constant for the JIT.
+    private static final class Socket {
+        static final MethodHandle H = Native.errnoHandle("socket", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
+    }
+    private static final class Socketpair {
+        static final MethodHandle H = Native.errnoHandle("socketpair", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER));
+    }
+    private static final class Bind {
+        static final MethodHandle H = Native.errnoHandle("bind", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
+    }
+    private static final class Connect {
+        static final MethodHandle H = Native.errnoHandle("connect", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
+    }
+    private static final class Listen {
+        static final MethodHandle H = Native.errnoHandle("listen", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    }
+    private static final class Accept4 {
+        static final MethodHandle H = Native.errnoHandle("accept4", FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_INT));
+    }
+    private static final class Shutdown {
+        static final MethodHandle H = Native.errnoHandle("shutdown", FunctionDescriptor.of(C_INT, C_INT, C_INT));
+    }
+    private static final class Sendmsg {
+        static final MethodHandle H = Native.errnoHandle("sendmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
+    }
+    private static final class Recvmsg {
+        static final MethodHandle H = Native.errnoHandle("recvmsg", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
+    }
+    private static final class Getsockopt {
+        static final MethodHandle H = Native.errnoHandle("getsockopt", FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
+    }
+    private static final class Geteuid {
+        static final MethodHandle H = Native.handle("geteuid", FunctionDescriptor.of(C_INT));
+    }
 
     private PosixSockets() {
     }
@@ -172,7 +186,7 @@ public final class PosixSockets {
     public static int socket(int type) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int fd = (int) SOCKET.invokeExact(err, AF_UNIX, type, 0);
+            int fd = (int) Socket.H.invokeExact(err, AF_UNIX, type, 0);
             if (fd < 0) {
                 throw new PosixException("socket", Native.errno(err), "AF_UNIX, type 0x" + Integer.toHexString(type));
             }
@@ -192,7 +206,7 @@ public final class PosixSockets {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment sv = a.allocate(ValueLayout.JAVA_INT, 2);
-            int r = (int) SOCKETPAIR.invokeExact(err, AF_UNIX, type, 0, sv);
+            int r = (int) Socketpair.H.invokeExact(err, AF_UNIX, type, 0, sv);
             if (r != 0) {
                 throw new PosixException("socketpair", Native.errno(err), "AF_UNIX, type 0x" + Integer.toHexString(type));
             }
@@ -214,7 +228,7 @@ public final class PosixSockets {
             MemorySegment err = Native.errnoBuffer();
             MemorySegment sa = a.allocate(UnixAddress.SOCKADDR_UN_SIZE, 8);
             int len = address.writeTo(sa);
-            int r = (int) BIND.invokeExact(err, fd, sa, len);
+            int r = (int) Bind.H.invokeExact(err, fd, sa, len);
             if (r != 0) {
                 throw new PosixException("bind", Native.errno(err), address.toString());
             }
@@ -238,7 +252,7 @@ public final class PosixSockets {
             int len = address.writeTo(sa);
             boolean interrupted = false;
             while (true) {
-                int r = (int) CONNECT.invokeExact(err, fd, sa, len);
+                int r = (int) Connect.H.invokeExact(err, fd, sa, len);
                 if (r == 0) {
                     return;
                 }
@@ -266,7 +280,7 @@ public final class PosixSockets {
     public static void listen(int fd, int backlog) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) LISTEN.invokeExact(err, fd, backlog);
+            int r = (int) Listen.H.invokeExact(err, fd, backlog);
             if (r != 0) {
                 throw new PosixException("listen", Native.errno(err), "fd " + fd);
             }
@@ -287,7 +301,7 @@ public final class PosixSockets {
         try {
             MemorySegment err = Native.errnoBuffer();
             while (true) {
-                int c = (int) ACCEPT4.invokeExact(err, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+                int c = (int) Accept4.H.invokeExact(err, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
                 if (c >= 0) {
                     return c;
                 }
@@ -314,7 +328,7 @@ public final class PosixSockets {
     public static void shutdown(int fd, int how) {
         try {
             MemorySegment err = Native.errnoBuffer();
-            int r = (int) SHUTDOWN.invokeExact(err, fd, how);
+            int r = (int) Shutdown.H.invokeExact(err, fd, how);
             if (r != 0) {
                 throw new PosixException("shutdown", Native.errno(err), "fd " + fd);
             }
@@ -361,7 +375,7 @@ public final class PosixSockets {
                 msg.set(ValueLayout.JAVA_LONG, MSG_CONTROLLEN, space);
             }
             while (true) {
-                long n = (long) SENDMSG.invokeExact(err, fd, msg, flags);
+                long n = (long) Sendmsg.H.invokeExact(err, fd, msg, flags);
                 if (n >= 0) {
                     return n;
                 }
@@ -416,7 +430,7 @@ public final class PosixSockets {
                 msg.set(ValueLayout.ADDRESS, MSG_CONTROL, control);
                 msg.set(ValueLayout.JAVA_LONG, MSG_CONTROLLEN, space);
                 msg.set(ValueLayout.JAVA_INT, MSG_FLAGS, 0);
-                long n = (long) RECVMSG.invokeExact(err, fd, msg, flags);
+                long n = (long) Recvmsg.H.invokeExact(err, fd, msg, flags);
                 if (n < 0) {
                     int e = Native.errno(err);
                     if (e == Errno.EINTR) {
@@ -484,7 +498,7 @@ public final class PosixSockets {
             MemorySegment ucred = a.allocate(12, 4); // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
             MemorySegment len = a.allocate(ValueLayout.JAVA_INT);
             len.set(ValueLayout.JAVA_INT, 0, 12);
-            int r = (int) GETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, SO_PEERCRED, ucred, len);
+            int r = (int) Getsockopt.H.invokeExact(err, fd, SOL_SOCKET, SO_PEERCRED, ucred, len);
             if (r != 0) {
                 throw new PosixException("getsockopt", Native.errno(err), "fd " + fd + ", SO_PEERCRED");
             }
@@ -498,7 +512,7 @@ public final class PosixSockets {
     /** @return this process's effective user id ({@code geteuid}): what a peer's {@link PeerCredentials#uid()} shows for it */
     public static int effectiveUid() {
         try {
-            return (int) GETEUID.invokeExact();
+            return (int) Geteuid.H.invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -13,7 +13,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The one place where libc symbols are looked up and downcall handles are made. Handles are
- * created once (in static initialisers of the callers) and reused.
+ * created once, lazily (each in its own tiny holder class in the caller, initialised on the
+ * handle's first use), and reused.
  *
  * <p>Every handle made with {@link #errnoHandle} takes a leading capture-state segment as its
  * first argument; {@link #errnoBuffer()} hands out one per thread, so no call allocates.
