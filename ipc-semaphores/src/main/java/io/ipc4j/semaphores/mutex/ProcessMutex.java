@@ -15,16 +15,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  *  offset + 0        + 4        + 8                  + 16                 + 24
- *         +----------+----------+--------------------+--------------------+
- *         |  owner   | waiters  | owner process pid  | owner process      |
- *         |  tid     |          | (0 while unowned)  | start ticks        |
- *         +----------+----------+--------------------+--------------------+
+ *         +----------+----------+---------------------------------+--------------------+
+ *         |  owner   | waiters  | owner record: pid (bits 0-21) | | reserved (0)       |
+ *         |  tid     |          | start ticks (bits 22-63), 0 = none |                  |
+ *         +----------+----------+---------------------------------+--------------------+
  * </pre>
  *
  * <p>The lock word holds the kernel thread id of the holder (0 when free), so threads of one
  * process exclude each other too. Right after winning the word the holder records its process
- * (pid and start time: pids are reused); {@link #unlock()} clears that record before releasing the
- * word. A contender that finds the lock held checks, when it starts waiting and after every sleep
+ * (pid and start time, since pids are reused) in ONE 64-bit word, so a reader never pairs one
+ * holder's pid with another's start time; {@link #unlock()} clears that record before releasing
+ * the word. A contender that finds the lock held checks, when it starts waiting and after every sleep
  * slice, whether the holder's process is still alive; if it is not, it takes the lock over with a
  * CAS and gets {@link LockResult#OWNER_DIED}. Waiters sleep at most {@link #OWNER_CHECK_NANOS}
  * at a time, so a dead holder is taken over within about 100 ms.
@@ -39,8 +40,9 @@ public final class ProcessMutex {
     public static final int ALIGNMENT = 8;
 
     private static final long WAITERS = 4;
-    private static final long OWNER_PID = 8;
-    private static final long OWNER_START = 16;
+    private static final long OWNER_RECORD = 8;
+    private static final int PID_BITS = 22;
+    private static final long PID_MASK = (1L << PID_BITS) - 1;
     private static final int MAX_TID = 1 << 22; // PID_MAX_LIMIT on 64-bit Linux
     /** Longest single sleep of a waiter before it checks whether the holder died (100 ms). */
     public static final long OWNER_CHECK_NANOS = 100_000_000L;
@@ -83,7 +85,7 @@ public final class ProcessMutex {
 
     /** @return the pid of the process holding the lock, 0 when free or not yet recorded */
     public long ownerPid() {
-        return (long) SharedWord.LONG.getVolatile(segment, offset + OWNER_PID);
+        return (long) SharedWord.LONG.getVolatile(segment, offset + OWNER_RECORD) & PID_MASK;
     }
 
     /** @return true when the calling thread holds the lock through this object */
@@ -175,8 +177,7 @@ public final class ProcessMutex {
             throw new IllegalMonitorStateException("ProcessMutex is not held by this thread (owner tid "
                     + ownerTid() + ")");
         }
-        SharedWord.LONG.setVolatile(segment, offset + OWNER_START, 0L);
-        SharedWord.LONG.setVolatile(segment, offset + OWNER_PID, 0L);
+        SharedWord.LONG.setVolatile(segment, offset + OWNER_RECORD, 0L);
         heldWith.remove();
         if (!SharedWord.INT.compareAndSet(segment, offset, tid, 0)) {
             throw new IllegalMonitorStateException("ProcessMutex was taken over while held by this thread");
@@ -195,38 +196,41 @@ public final class ProcessMutex {
 
     private LockResult won(int me, LockResult result) {
         ProcessIdentity self = ProcessIdentity.current();
-        // pid first, start time last: a reader that sees the start time also sees the pid
-        SharedWord.LONG.setVolatile(segment, offset + OWNER_PID, self.pid());
-        SharedWord.LONG.setVolatile(segment, offset + OWNER_START, self.startTicks());
+        SharedWord.LONG.setVolatile(segment, offset + OWNER_RECORD, record(self));
         heldWith.set(me);
         return result;
     }
 
+    /** @return the holder record of a process: pid in the low 22 bits, start ticks above (never 0) */
+    private static long record(ProcessIdentity p) {
+        return (p.pid() & PID_MASK) | (p.startTicks() << PID_BITS) | (p.startTicks() == 0 ? 1L << 63 : 0L);
+    }
+
     /**
      * Takes the lock over when its holder is dead; {@link LockResult#TIMED_OUT} when it lives.
-     * The taker first clears the dead holder's record (CAS on its start time), then CASes the
-     * word, so the stale record is only ever visible next to the dead holder's thread id.
+     * The holder's process is read from one 64-bit record (pid + start time), so the pair is always
+     * one holder's. The taker first clears that exact record (CAS), then CASes the word: a holder
+     * that re-locked meanwhile wrote its record again, but then it was alive and never judged dead.
      */
     private LockResult takeOverIfDead(int me) {
         int owner = (int) SharedWord.INT.getVolatile(segment, offset);
         if (owner == 0) {
             return SharedWord.INT.compareAndSet(segment, offset, 0, me) ? won(me, LockResult.ACQUIRED) : LockResult.TIMED_OUT;
         }
-        long start = (long) SharedWord.LONG.getVolatile(segment, offset + OWNER_START);
-        long pid = (long) SharedWord.LONG.getVolatile(segment, offset + OWNER_PID);
+        long rec = (long) SharedWord.LONG.getVolatile(segment, offset + OWNER_RECORD);
         if (owner != (int) SharedWord.INT.getVolatile(segment, offset)) {
             return LockResult.TIMED_OUT; // changed hands while we looked
         }
-        boolean alive = start == 0
+        boolean alive = rec == 0
                 // no record: the holder is between winning the word and recording itself (or a
                 // taker cleared it): alive while its thread exists
                 ? ProcessIdentity.of(owner).isPresent()
-                : new ProcessIdentity(pid, start).isAlive();
+                : new ProcessIdentity(rec & PID_MASK, (rec & Long.MAX_VALUE) >>> PID_BITS).isAlive();
         if (alive) {
             return LockResult.TIMED_OUT;
         }
-        if (start != 0 && !SharedWord.LONG.compareAndSet(segment, offset + OWNER_START, start, 0L)) {
-            return LockResult.TIMED_OUT; // another taker is ahead of us
+        if (rec != 0 && !SharedWord.LONG.compareAndSet(segment, offset + OWNER_RECORD, rec, 0L)) {
+            return LockResult.TIMED_OUT; // another taker is ahead of us, or the record changed
         }
         if (SharedWord.INT.compareAndSet(segment, offset, owner, me)) {
             return won(me, LockResult.OWNER_DIED);
