@@ -1,6 +1,7 @@
 package io.ipc4j.benchmarks.latency;
 
 import io.ipc4j.IpcException;
+import io.ipc4j.pipes.framing.StreamChannels;
 import io.ipc4j.pipes.uds.PeerPolicy;
 import io.ipc4j.pipes.uds.UdsAddress;
 import io.ipc4j.pipes.uds.UdsClient;
@@ -18,8 +19,10 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -354,9 +357,9 @@ public final class StreamTransport implements Transport {
                 return;
             }
             process = child;
-            int chunk = StreamChannels.chunkFor(bytes);
-            StreamChannels.In in = new StreamChannels.In(child.getInputStream(), chunk);
-            StreamChannels.Out o = new StreamChannels.Out(child.getOutputStream(), chunk);
+            int chunk = (int) Math.min(1 << 20, Math.max(8192L, bytes + 4L)); // one copy chunk per message, up to 1 MiB
+            ReadableByteChannel in = StreamChannels.readable(child.getInputStream(), chunk);
+            WritableByteChannel o = StreamChannels.flushing(child.getOutputStream(), chunk);
             track(in);
             track(o);
             wire = Wire.of(transport.framed, in, o, bytes);

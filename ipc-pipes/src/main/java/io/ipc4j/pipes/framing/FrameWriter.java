@@ -77,7 +77,7 @@ public final class FrameWriter implements AutoCloseable {
      * @return the writer
      */
     public static FrameWriter of(OutputStream out, int maxFrameBytes) {
-        return new FrameWriter(new FlushingStreamChannel(out), maxFrameBytes);
+        return new FrameWriter(StreamChannels.flushing(out, 8192), maxFrameBytes);
     }
 
     /** @return the largest payload this writer sends */
@@ -228,44 +228,5 @@ public final class FrameWriter implements AutoCloseable {
     @Override
     public void close() {
         FrameErrors.closeQuietly(channel);
-    }
-
-    /** A channel over an output stream that flushes after every write (process pipes are buffered). */
-    private static final class FlushingStreamChannel implements WritableByteChannel {
-        private final OutputStream out;
-        private final byte[] chunk = new byte[8192];
-        private boolean open = true;
-
-        FlushingStreamChannel(OutputStream out) {
-            this.out = Objects.requireNonNull(out, "out");
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            if (!open) {
-                throw new java.nio.channels.ClosedChannelException();
-            }
-            int n = src.remaining();
-            while (src.hasRemaining()) {
-                int k = Math.min(chunk.length, src.remaining());
-                src.get(chunk, 0, k);
-                out.write(chunk, 0, k);
-            }
-            out.flush();
-            return n;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (open) {
-                open = false;
-                out.close();
-            }
-        }
     }
 }

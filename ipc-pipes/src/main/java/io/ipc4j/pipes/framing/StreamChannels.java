@@ -1,4 +1,4 @@
-package io.ipc4j.benchmarks.latency;
+package io.ipc4j.pipes.framing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,34 +7,44 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 
 /**
- * Byte channels over a child process's standard streams ({@link Process#getInputStream()},
- * {@link Process#getOutputStream()}), which offer no channel of their own. Each adapter copies
- * through one heap array allocated up front (never per message), and the writer flushes after
- * every write because the process streams are buffered. The framed and the raw pipe transports
- * use the same adapters, so they differ only in framing.
+ * Byte channels over plain streams such as a child process's standard streams
+ * ({@link Process#getInputStream()}, {@link Process#getOutputStream()}), which have no channel of
+ * their own. Each adapter copies through one heap array allocated up front (never per call); the
+ * writer flushes after every write because process streams are buffered. Either may be closed
+ * from another thread, which also closes the stream.
  */
-final class StreamChannels {
-    /** The largest copy chunk. */
-    static final int MAX_CHUNK = 1 << 20;
-
+public final class StreamChannels {
     private StreamChannels() {
     }
 
-    /** @return the chunk size for messages of {@code bytes} (plus a frame header) */
-    static int chunkFor(int bytes) {
-        return (int) Math.min(MAX_CHUNK, Math.max(8192L, bytes + 4L));
+    /**
+     * @param in         the stream (closed with the channel)
+     * @param chunkBytes the largest single read, &gt; 0
+     * @return a readable channel over {@code in}
+     */
+    public static ReadableByteChannel readable(InputStream in, int chunkBytes) {
+        return new In(in, chunkBytes);
     }
 
-    /** A readable channel over an input stream. */
-    static final class In implements ReadableByteChannel {
+    /**
+     * @param out        the stream (closed with the channel)
+     * @param chunkBytes the largest single write to the stream, &gt; 0
+     * @return a writable channel over {@code out} that flushes after every write
+     */
+    public static WritableByteChannel flushing(OutputStream out, int chunkBytes) {
+        return new Out(out, chunkBytes);
+    }
+
+    private static final class In implements ReadableByteChannel {
         private final InputStream in;
         private final byte[] chunk;
         private volatile boolean open = true;
 
         In(InputStream in, int chunkBytes) {
-            this.in = in;
+            this.in = Objects.requireNonNull(in, "in");
             this.chunk = new byte[chunkBytes];
         }
 
@@ -66,14 +76,13 @@ final class StreamChannels {
         }
     }
 
-    /** A writable channel over an output stream, flushed after every write. */
-    static final class Out implements WritableByteChannel {
+    private static final class Out implements WritableByteChannel {
         private final OutputStream out;
         private final byte[] chunk;
         private volatile boolean open = true;
 
         Out(OutputStream out, int chunkBytes) {
-            this.out = out;
+            this.out = Objects.requireNonNull(out, "out");
             this.chunk = new byte[chunkBytes];
         }
 
