@@ -52,7 +52,9 @@ public class IpcException extends RuntimeException {
         /** The operation is not supported here (platform, file system or dtype). */
         UNSUPPORTED,
         /** Any other failure reported by the OS; see {@link #errno()}. */
-        OS_ERROR
+        OS_ERROR,
+        /** Work handed to another process failed there (a worker pool job's handler threw, or kept killing workers). */
+        JOB_FAILED
     }
 
     private final Reason reason;

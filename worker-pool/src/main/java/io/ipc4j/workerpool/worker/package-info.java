@@ -1,0 +1,2 @@
+/** Internal: the main class and job loop of a worker JVM. Not exported. */
+package io.ipc4j.workerpool.worker;
