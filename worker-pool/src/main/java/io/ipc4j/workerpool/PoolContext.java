@@ -71,6 +71,7 @@ public final class PoolContext {
     private long workerYields = 10;
     private boolean exitOnSigterm;
     private boolean inheritWorkerOutput = true;
+    private JobJournal journal;
 
     /** Creates a context with the defaults. */
     public PoolContext() {
@@ -337,6 +338,18 @@ public final class PoolContext {
     }
 
     /**
+     * @param j a durable journal of accepted and completed jobs: at start the pool re-runs the
+     *          jobs it holds that never completed ({@link WorkerPool#recovered()}); the pool closes
+     *          it when it closes (default: none)
+     * @return this
+     */
+    public PoolContext journal(JobJournal j) {
+        check();
+        this.journal = Objects.requireNonNull(j, "journal");
+        return this;
+    }
+
+    /**
      * Validates every setting and freezes the context. Idempotent.
      *
      * @return this
@@ -547,6 +560,11 @@ public final class PoolContext {
     /** @return whether SIGTERM closes the pool and exits 0 */
     public boolean exitOnSigterm() {
         return exitOnSigterm;
+    }
+
+    /** @return the journal, or null */
+    public JobJournal journal() {
+        return journal;
     }
 
     /** @return whether workers inherit stdout/stderr */

@@ -120,6 +120,8 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean receiving = true;
     private final AtomicLong deathsToUnblock = new AtomicLong();
     private int maxRecordLength;
+    private JobJournal journal;
+    private final List<CompletableFuture<JobResult>> recovered = new ArrayList<>();
 
     // guarded by lock
     private volatile PoolState state = PoolState.STARTING;
@@ -146,6 +148,7 @@ public final class WorkerPool implements AutoCloseable {
         try {
             pool.open();
             pool.awaitReady();
+            pool.recover();
             return pool;
         } catch (RuntimeException | Error e) {
             pool.abort();
@@ -156,6 +159,10 @@ public final class WorkerPool implements AutoCloseable {
     // ------------------------------------------------------------------ start
 
     private void open() {
+        if (ctx.journal() != null) {
+            journal = track(ctx.journal());
+            nextJobId.set(journal.lastJobId());
+        }
         StaleSegments.removeLeftovers(ctx.directory(), name);
         if (ctx.weightsFile() != null) {
             weights = track(TensorStore.load(ctx.weightsFile(), name + "-weights"));
@@ -200,6 +207,31 @@ public final class WorkerPool implements AutoCloseable {
             lock.unlock();
         }
         monitor.scheduleWithFixedDelay(this::tick, MONITOR_TICK_MILLIS, MONITOR_TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Re-submits the journaled jobs that never completed. */
+    private void recover() {
+        if (journal == null) {
+            return;
+        }
+        for (JobJournal.Entry e : journal.unfinished()) {
+            JobRequest r = JobRequest.create().payload(e.payload());
+            List<TensorLoan> loans = new ArrayList<>();
+            try {
+                for (JobJournal.TensorData t : e.inputs()) {
+                    TensorLoan l = loan(t.dtype(), t.shape());
+                    loans.add(l);
+                    MemorySegment.copy(MemorySegment.ofArray(t.bytes()), 0, l.tensor().segment(), 0, t.bytes().length);
+                    r.input(l);
+                }
+                for (JobJournal.TensorSpec o : e.outputs()) {
+                    r.output(o.dtype(), o.shape());
+                }
+                recovered.add(submit(r, e.jobId()));
+            } finally {
+                loans.forEach(TensorLoan::close);
+            }
+        }
     }
 
     private <T extends AutoCloseable> T track(T r) {
@@ -340,6 +372,10 @@ public final class WorkerPool implements AutoCloseable {
      *                      the loans stay open), TOO_LARGE, POOL_CLOSED
      */
     public CompletableFuture<JobResult> submit(JobRequest request) {
+        return submit(request, 0);
+    }
+
+    private CompletableFuture<JobResult> submit(JobRequest request, long journalId) {
         int tensors = request.inputs.size() + request.outputTypes.size();
         if (tensors > JobCodec.MAX_TENSORS) {
             throw new JobException(JobStatus.TOO_LARGE, 0, "a job has at most " + JobCodec.MAX_TENSORS
@@ -371,12 +407,24 @@ public final class WorkerPool implements AutoCloseable {
             throw e;
         }
         PendingJob job = new PendingJob(nextJobId.incrementAndGet(), in, out, request.payload, System.nanoTime());
+        if (journal != null) {
+            job.journalId = journalId != 0 ? journalId : job.id;
+            if (journalId == 0) {
+                try {
+                    journal.accepted(journalEntry(job, request));
+                } catch (RuntimeException e) {
+                    freeAll(out);
+                    throw e;
+                }
+            }
+        }
         lock.lock();
         try {
             long deadline = System.nanoTime() + ctx.submitTimeout().toNanos();
             while (true) {
                 if (state != PoolState.RUNNING && state != PoolState.STARTING) {
                     freeAll(out);
+                    journalCompleted(job);
                     throw new JobException(JobStatus.POOL_CLOSED, 0, "pool '" + name + "' is closed");
                 }
                 if (backlog.size() < ctx.maxQueuedJobs() || (backlog.isEmpty() && anyWorkerTakesJobs())) {
@@ -385,6 +433,7 @@ public final class WorkerPool implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     freeAll(out);
+                    journalCompleted(job);
                     counters.add(PoolCounter.REJECTED, 1);
                     throw new JobException(JobStatus.QUEUE_FULL, 0, "pool '" + name + "': " + backlog.size()
                             + " jobs queued and every worker busy for " + ctx.submitTimeout().toMillis() + " ms");
@@ -406,6 +455,37 @@ public final class WorkerPool implements AutoCloseable {
             lock.unlock();
         }
         return job.future;
+    }
+
+    private JobJournal.Entry journalEntry(PendingJob job, JobRequest request) {
+        List<JobJournal.TensorData> ins = new ArrayList<>();
+        for (TensorLoan l : request.inputs) {
+            ins.add(new JobJournal.TensorData(l.dtype(), l.shapeRef(),
+                    l.tensor().segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+        }
+        List<JobJournal.TensorSpec> outs = new ArrayList<>();
+        for (TensorRef r : job.outputs) {
+            outs.add(new JobJournal.TensorSpec(r.dtype(), r.shape()));
+        }
+        return new JobJournal.Entry(job.id, ins, outs, job.payload);
+    }
+
+    private void journalCompleted(PendingJob job) {
+        if (journal != null && job.journalId != 0) {
+            try {
+                journal.completed(job.journalId);
+            } catch (RuntimeException e) {
+                System.err.println("ipc4j pool '" + name + "': journal: " + e);
+            }
+        }
+    }
+
+    /**
+     * @return the futures of the jobs a journal held as unfinished when this pool started (they
+     *         were submitted again; empty without a journal)
+     */
+    public List<CompletableFuture<JobResult>> recovered() {
+        return List.copyOf(recovered);
     }
 
     /**
@@ -627,6 +707,7 @@ public final class WorkerPool implements AutoCloseable {
             JobResult result = new JobResult(this, job.id, job.attempt, s.index, outs, handles, c.bytes(),
                     System.nanoTime() - job.submittedNanos);
             return () -> {
+                journalCompleted(job);
                 if (!job.future.complete(result)) {
                     result.close();
                 }
@@ -635,7 +716,10 @@ public final class WorkerPool implements AutoCloseable {
         freeAll(job.outputs);
         counters.add(PoolCounter.FAILED, 1);
         JobException e = new JobException(JobStatus.HANDLER_FAILED, job.id, c.message());
-        return () -> job.future.completeExceptionally(e);
+        return () -> {
+            journalCompleted(job);
+            job.future.completeExceptionally(e);
+        };
     }
 
     // ------------------------------------------------------------------ health
@@ -674,7 +758,10 @@ public final class WorkerPool implements AutoCloseable {
                     counters.add(PoolCounter.FAILED, 1);
                     JobException e = new JobException(JobStatus.POISON, job.id, "job " + job.id + " was running when "
                             + job.crashes + " workers died (last exit status " + describeExit(exit) + "); not retried");
-                    failures.add(() -> job.future.completeExceptionally(e));
+                    failures.add(() -> {
+                        journalCompleted(job);
+                        job.future.completeExceptionally(e);
+                    });
                 } else {
                     backlog.addFirst(job);
                     counters.add(PoolCounter.REDISPATCHED, 1);
