@@ -12,4 +12,5 @@ module io.ipc4j.cli {
     opens io.ipc4j.cli.shm to info.picocli;
     opens io.ipc4j.cli.bench to info.picocli;
     opens io.ipc4j.cli.demo to info.picocli;
+    opens io.ipc4j.cli.example to info.picocli;
 }

@@ -2,6 +2,7 @@ package io.ipc4j.cli;
 
 import io.ipc4j.cli.bench.BenchCommand;
 import io.ipc4j.cli.demo.DemoCommand;
+import io.ipc4j.cli.example.ExampleCommand;
 import io.ipc4j.cli.shm.ShmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ import java.util.Properties;
  *   ipc4j [--verbose] shm rm [--force] NAME...
  *   ipc4j [--verbose] shm gc [--dir DIR] [--dry-run]
  *   ipc4j [--verbose] demo [--workers N] [--weights-mb MB] [--read-all] [--json FILE]
+ *   ipc4j [--verbose] example [--list]                       (lists the examples)
+ *   ipc4j [--verbose] example share-weights [the demo's options]
+ *   ipc4j [--verbose] example quickstart
  *   ipc4j [--verbose] bench latency --transport spin --messages N --size BYTES ...
  *   ipc4j [--verbose] bench idle [--processes N] [--seconds S] [--json FILE]
  *   ipc4j --help | --version
@@ -36,8 +40,8 @@ import java.util.Properties;
 @Command(name = "ipc4j",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Zero-copy IPC between JVM processes on Linux: shared-memory segments, the share-weights demo, benchmarks.",
-        subcommands = {ShmCommand.class, DemoCommand.class, BenchCommand.class},
+        description = "Zero-copy IPC between JVM processes on Linux: shared-memory segments, the share-weights demo, examples, benchmarks.",
+        subcommands = {ShmCommand.class, DemoCommand.class, ExampleCommand.class, BenchCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage error. Run 'ipc4j COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
     /** The long name of the global verbose option. */

@@ -52,6 +52,10 @@ import java.util.concurrent.TimeUnit;
  * transfers and scheduling of two threads, so they stay comparable on a busy machine
  * (score x {@link #BATCH} = messages per microsecond).
  *
+ * <p>The {@code *OfferPoll} benchmarks are the smallest unit: one thread writes one message and
+ * reads it back (read limit 1) per operation, reported in nanoseconds per pair; ours and Agrona's
+ * run on the same kind of memory (each its own shared segment), so read them as a ratio.
+ *
  * <p>Run: {@code ./ipc4j jmh RingThroughput}
  */
 @BenchmarkMode(Mode.Throughput)
@@ -425,5 +429,33 @@ public class RingThroughputBenchmark {
             }
         }
         return ring.read(s.agronaHandler) + ring.read(s.agronaHandler);
+    }
+
+    /**
+     * One offer and one poll on one thread: write a message, read it back (limit 1).
+     *
+     * @param s rings
+     * @return messages read (1)
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int oneToOneOursOfferPoll(Solo s) {
+        s.oursOneToOne.write(MESSAGE_TYPE, s.src, 0, s.src.length);
+        return s.oursOneToOne.read(s.oursHandler, 1);
+    }
+
+    /**
+     * Baseline for {@link #oneToOneOursOfferPoll}: the same pair on Agrona's one-to-one ring.
+     *
+     * @param s rings
+     * @return messages read (1)
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int oneToOneAgronaOfferPoll(Solo s) {
+        s.agronaOneToOne.write(MESSAGE_TYPE, s.agronaSrc, 0, s.src.length);
+        return s.agronaOneToOne.read(s.agronaHandler, 1);
     }
 }

@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         if (!result.resultsVerified()) {
-            err.println("ipc4j: demo: " + result.failedWorkers() + " of " + result.workers()
+            err.println("ipc4j: " + spec.name() + ": " + result.failedWorkers() + " of " + result.workers()
                     + " workers reported a wrong sum");
             err.flush();
             return 1;

@@ -1,0 +1,35 @@
+package io.ipc4j.cli.example;
+
+import io.ipc4j.cli.demo.DemoCommand;
+import io.ipc4j.examples.quickstart.QuickStart;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The examples {@code ipc4j example} knows, in the order it lists them. Add a program here with one entry. */
+public final class Examples {
+    /** Every example: name, one-line description, runner. */
+    public static final List<Example> ALL = List.of(
+            Example.ofCommand("share-weights",
+                    "One weight matrix in /dev/shm mapped read-only by many worker JVMs; memory measured, sums verified.",
+                    DemoCommand::new),
+            Example.ofMain("quickstart",
+                    "The README example: one JVM writes a 16 MiB tensor store, a second maps it read-only and reads a weight.",
+                    QuickStart.class));
+
+    private Examples() {
+    }
+
+    /**
+     * @param name an example's name
+     * @return the example of that name
+     */
+    public static Optional<Example> find(String name) {
+        return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /** @return the names, in list order */
+    public static List<String> names() {
+        return ALL.stream().map(Example::name).toList();
+    }
+}
