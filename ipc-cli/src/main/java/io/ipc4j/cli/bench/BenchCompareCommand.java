@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "compare",
         mixinStandardHelpOptions = true,
-        description = {"Runs the latency benchmark for several transports, one after another with the same options,",
-                "prints a Markdown table (p50/p99/p99.9/max in us, ratios against the fastest and against spin)",
-                "and writes into --out: " + CompareReport.MARKDOWN_FILE + ", TRANSPORT.hgrm per transport "
+        description = {"Runs the latency benchmark for several transports, one after another with the same options, "
+                + "prints a Markdown table (p50/p99/p99.9/max in us, ratios against the fastest and against spin) "
+                + "and writes into --out: " + CompareReport.MARKDOWN_FILE + ", TRANSPORT.hgrm per transport "
                         + "(HdrHistogram percentile distribution, us) and " + CompareReport.PLOT_FILE
                         + " (all transports, percentile on a log 1/(1-p) axis).",
                 "Spinning transports use one core per side: run on an otherwise idle machine."},
@@ -34,7 +34,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--transports", paramLabel = "A,B,...", split = ",", required = true,
+    @Option(names = "--transports", paramLabel = "NAME", split = ",", required = true,
             completionCandidates = BenchLatencyCommand.TransportNames.class,
             description = "Transports to compare, in table order: ${COMPLETION-CANDIDATES}.")
     private List<String> transports;
@@ -44,7 +44,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
     private long messages;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Round trips before measuring, not recorded (default: 10% of --messages, at most 10000).")
+            description = "Round trips before measuring, not recorded (default: 10%% of --messages, at most 10000).")
     private Long warmup;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64", converter = ByteSizeConverter.class,

@@ -45,7 +45,7 @@ public final class BenchLatencyCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "N",
             description = "Round trips before measuring, back to back, not recorded "
-                    + "(default: 10% of --messages, at most 10000).")
+                    + "(default: 10%% of --messages, at most 10000).")
     private Long warmup;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64", converter = ByteSizeConverter.class,

@@ -39,12 +39,12 @@ public final class BenchThroughputCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"--transports", "--transport"}, paramLabel = "A,B", split = ",", defaultValue = "shm-ring,uds",
+    @Option(names = {"--transports", "--transport"}, paramLabel = "NAME", split = ",", defaultValue = "shm-ring,uds",
             completionCandidates = Names.class,
             description = "Transports: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private List<String> transports;
 
-    @Option(names = {"--sizes", "--size"}, paramLabel = "B,B", split = ",", defaultValue = "64,4KiB,1MiB",
+    @Option(names = {"--sizes", "--size"}, paramLabel = "BYTES", split = ",", defaultValue = "64,4KiB,1MiB",
             converter = ByteSizeConverter.class,
             description = "Payload bytes per message, e.g. 64,4KiB,1MiB; at least 8 B; uds up to 256 MiB, "
                     + "shm-ring up to 32 MiB (default: ${DEFAULT-VALUE}).")
@@ -55,7 +55,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
     private Long messages;
 
     @Option(names = "--warmup", paramLabel = "N",
-            description = "Messages before the clock starts (default: 10% of the measured ones).")
+            description = "Messages before the clock starts (default: 10%% of the measured ones).")
     private Long warmup;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
