@@ -1,7 +1,8 @@
 /**
  * JMH micro-benchmarks and multi-process harnesses for ipc4j: the latency harness
  * ({@link io.ipc4j.benchmarks.latency}), the idle-CPU harness ({@link io.ipc4j.benchmarks.idle}) and
- * the streaming throughput harness ({@link io.ipc4j.benchmarks.throughput}).
+ * the streaming throughput harness ({@link io.ipc4j.benchmarks.throughput}), and reports of latency
+ * runs: hgrm files, percentile plots and transport comparisons ({@link io.ipc4j.benchmarks.report}).
  * JMH runs from the class path ({@code benchmarks/target/lib}); its package is not exported.
  */
 module io.ipc4j.benchmarks {
@@ -11,7 +12,10 @@ module io.ipc4j.benchmarks {
     requires static jmh.core;
     requires HdrHistogram;
     requires org.agrona;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
     exports io.ipc4j.benchmarks.latency;
     exports io.ipc4j.benchmarks.idle;
     exports io.ipc4j.benchmarks.throughput;
+    exports io.ipc4j.benchmarks.report;
 }

@@ -29,8 +29,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@link JvmCommand}), waits for it to connect, performs {@code warmup} unrecorded round trips,
  * then {@code messages} round trips each timed with {@link System#nanoTime()} and recorded in an
  * HdrHistogram (3 significant digits, up to {@link #HIGHEST_TRACKABLE_NS}), and finally stops the
- * child. The round trips are closed-loop (one message in flight), so there is no coordinated
- * omission to correct.
+ * child.
+ *
+ * <p><b>Two modes.</b> By default the round trips run back to back (one message in flight, the
+ * next sent as soon as the echo arrives: the maximum rate), and each is timed on its own. With
+ * {@link LatencyOptions#rate()} &gt; 0 the parent sends on a fixed schedule instead
+ * ({@link FixedRateSchedule}): message {@code i} is due at {@code start + i / rate}; the parent parks
+ * (and spins only for the last {@value FixedRateSchedule#SPIN_NANOS} ns) until then, and latency is
+ * measured from the <i>intended</i> send time, so a stall counts against every message it delayed
+ * (coordinated-omission correction). The result then carries both the corrected and the
+ * uncorrected histogram. The warm-up always runs back to back.
+ *
+ * <p><b>Sizes.</b> A payload above the transport's {@link Transport#maxPayloadSize()} fails up
+ * front with a one-line error naming the maximum. Buffers are allocated once per run, so memory is
+ * bounded by a few times the payload size on each side; for payloads above
+ * {@value #DIRECT_MEMORY_THRESHOLD} bytes the child JVM gets a direct-memory limit large enough for
+ * them ({@code -XX:MaxDirectMemorySize}, before the caller's child options, which may override it).
  *
  * <p>Every wait is bounded: a child that dies or stays silent longer than the timeout fails the run
  * with an {@link IpcException} that carries the tail of the child's output. Whatever the outcome,
@@ -46,7 +60,9 @@ public final class LatencyHarness {
     /** Significant digits of the histogram. */
     public static final int SIGNIFICANT_DIGITS = 3;
     private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
-    private static final int LOG_TAIL_BYTES = 2048;
+    private static final int LOG_TAIL_BYTES = 32 * 1024;
+    /** Payload size above which the child JVM gets an explicit direct-memory limit. */
+    static final int DIRECT_MEMORY_THRESHOLD = 4 << 20;
     /** Options put before the user's for children of {@link Transport#usesChildStdio()} transports. */
     static final List<String> STDIO_CHILD_JVM_OPTIONS = List.of("-Xlog:disable", "-Xlog:all=warning:stderr");
 
@@ -72,6 +88,12 @@ public final class LatencyHarness {
      */
     public LatencyResult run() {
         Transport transport = Transports.byName(options.transport());
+        if (options.payloadSize() > transport.maxPayloadSize()) {
+            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, "latency benchmark: transport '"
+                    + transport.name() + "' carries at most " + transport.maxPayloadSize() + " bytes ("
+                    + io.ipc4j.shm.Bytes.format(transport.maxPayloadSize()) + ") per message, asked for "
+                    + options.payloadSize());
+        }
         ParentEndpoint endpoint = transport.openParent(options.payloadSize(), options.timeout());
         AtomicReference<Process> childRef = new AtomicReference<>();
         AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -138,6 +160,11 @@ public final class LatencyHarness {
             // stdout is the channel: the JVM's own log messages (warnings go to stdout by default) must not land there
             jvm.jvmOptions(STDIO_CHILD_JVM_OPTIONS);
         }
+        if (options.payloadSize() > DIRECT_MEMORY_THRESHOLD) {
+            // stream transports hold a few direct buffers of the message size; the default limit (= -Xmx) is too small
+            long limit = 4L * options.payloadSize() + (64L << 20);
+            jvm.jvmOptions(List.of("-XX:MaxDirectMemorySize=" + limit));
+        }
         List<String> cmd = jvm.jvmOptions(options.childJvmOptions())
                 .args(args.toArray(String[]::new))
                 .build();
@@ -177,6 +204,21 @@ public final class LatencyHarness {
             }
         }
         Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+        if (options.fixedRate()) {
+            Histogram uncorrected = new Histogram(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+            long first = seq + 1;
+            FixedRateSchedule schedule = new FixedRateSchedule(options.rate());
+            ParentEndpoint.Status s = schedule.run(options.messages(), FixedRateSchedule.systemClock(),
+                    i -> endpoint.roundTrip(first + i), histogram, uncorrected);
+            if (s != ParentEndpoint.Status.OK) {
+                // the failed message is the one after the last recorded
+                throw failure(transport, s, first + histogram.getTotalCount(), total, child, log);
+            }
+            endpoint.stop();
+            awaitExit(child, log);
+            return LatencyResult.of(transport.name(), options.payloadSize(), options.warmup(), options.rate(),
+                    histogram, uncorrected);
+        }
         for (long i = 0; i < options.messages(); i++) {
             long start = System.nanoTime();
             ParentEndpoint.Status s = endpoint.roundTrip(++seq);

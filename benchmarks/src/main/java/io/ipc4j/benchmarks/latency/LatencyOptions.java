@@ -16,13 +16,17 @@ import java.util.Objects;
  * @param timeout         the longest any single wait for an echo may take
  * @param startupTimeout  the longest wait for the child JVM to start and connect
  * @param childJvmOptions extra options for the child JVM (e.g. {@code -Xmx64m})
+ * @param rate            messages per second for a fixed-rate run (see {@link LatencyHarness}), or 0 for
+ *                        back-to-back round trips (the maximum rate)
  */
 public record LatencyOptions(String transport, long messages, long warmup, int payloadSize, Duration timeout,
-                             Duration startupTimeout, List<String> childJvmOptions) {
+                             Duration startupTimeout, List<String> childJvmOptions, double rate) {
     /** Default measured round trips. */
     public static final long DEFAULT_MESSAGES = 100_000;
-    /** Default warm-up round trips. */
+    /** Upper bound of the default warm-up ({@link #defaultWarmup(long)}). */
     public static final long DEFAULT_WARMUP = 10_000;
+    /** Highest accepted {@link #rate()}: one message per nanosecond. */
+    public static final double MAX_RATE = 1e9;
     /** Default payload bytes. */
     public static final int DEFAULT_SIZE = 64;
     /** Default wait bound for one echo. */
@@ -54,6 +58,41 @@ public record LatencyOptions(String transport, long messages, long warmup, int p
             throw invalid("startup timeout must be > 0, was " + startupTimeout);
         }
         childJvmOptions = List.copyOf(childJvmOptions);
+        if (!(rate >= 0 && rate <= MAX_RATE)) {
+            throw invalid("rate must be 0 (maximum rate) or in (0, 1e9] messages/s, was " + rate);
+        }
+    }
+
+    /**
+     * Options as before fixed-rate runs existed: back-to-back round trips.
+     *
+     * @param transport       transport name
+     * @param messages        measured round trips
+     * @param warmup          unrecorded round trips first
+     * @param payloadSize     payload bytes per direction
+     * @param timeout         wait bound for one echo
+     * @param startupTimeout  wait bound for the child to start
+     * @param childJvmOptions extra child JVM options
+     */
+    public LatencyOptions(String transport, long messages, long warmup, int payloadSize, Duration timeout,
+                          Duration startupTimeout, List<String> childJvmOptions) {
+        this(transport, messages, warmup, payloadSize, timeout, startupTimeout, childJvmOptions, 0);
+    }
+
+    /**
+     * The warm-up used when none is given: 10% of the measured messages, at most
+     * {@link #DEFAULT_WARMUP}.
+     *
+     * @param messages measured round trips
+     * @return {@code min(messages / 10, 10_000)}
+     */
+    public static long defaultWarmup(long messages) {
+        return Math.min(Math.max(0, messages / 10), DEFAULT_WARMUP);
+    }
+
+    /** @return true when this is a fixed-rate run ({@link #rate()} &gt; 0) */
+    public boolean fixedRate() {
+        return rate > 0;
     }
 
     /**
@@ -61,8 +100,8 @@ public record LatencyOptions(String transport, long messages, long warmup, int p
      * @return the defaults for that transport
      */
     public static LatencyOptions of(String transport) {
-        return new LatencyOptions(transport, DEFAULT_MESSAGES, DEFAULT_WARMUP, DEFAULT_SIZE, DEFAULT_TIMEOUT,
-                DEFAULT_STARTUP_TIMEOUT, DEFAULT_CHILD_JVM_OPTIONS);
+        return new LatencyOptions(transport, DEFAULT_MESSAGES, defaultWarmup(DEFAULT_MESSAGES), DEFAULT_SIZE,
+                DEFAULT_TIMEOUT, DEFAULT_STARTUP_TIMEOUT, DEFAULT_CHILD_JVM_OPTIONS, 0);
     }
 
     /**
@@ -70,7 +109,7 @@ public record LatencyOptions(String transport, long messages, long warmup, int p
      * @return a copy with {@code messages = n}
      */
     public LatencyOptions withMessages(long n) {
-        return new LatencyOptions(transport, n, warmup, payloadSize, timeout, startupTimeout, childJvmOptions);
+        return new LatencyOptions(transport, n, warmup, payloadSize, timeout, startupTimeout, childJvmOptions, rate);
     }
 
     /**
@@ -78,7 +117,7 @@ public record LatencyOptions(String transport, long messages, long warmup, int p
      * @return a copy with {@code warmup = n}
      */
     public LatencyOptions withWarmup(long n) {
-        return new LatencyOptions(transport, messages, n, payloadSize, timeout, startupTimeout, childJvmOptions);
+        return new LatencyOptions(transport, messages, n, payloadSize, timeout, startupTimeout, childJvmOptions, rate);
     }
 
     /**
@@ -86,7 +125,7 @@ public record LatencyOptions(String transport, long messages, long warmup, int p
      * @return a copy with {@code payloadSize = bytes}
      */
     public LatencyOptions withPayloadSize(int bytes) {
-        return new LatencyOptions(transport, messages, warmup, bytes, timeout, startupTimeout, childJvmOptions);
+        return new LatencyOptions(transport, messages, warmup, bytes, timeout, startupTimeout, childJvmOptions, rate);
     }
 
     /**
@@ -94,7 +133,32 @@ public record LatencyOptions(String transport, long messages, long warmup, int p
      * @return a copy with {@code timeout = t}
      */
     public LatencyOptions withTimeout(Duration t) {
-        return new LatencyOptions(transport, messages, warmup, payloadSize, t, startupTimeout, childJvmOptions);
+        return new LatencyOptions(transport, messages, warmup, payloadSize, t, startupTimeout, childJvmOptions, rate);
+    }
+
+    /**
+     * @param messagesPerSecond 0 for back-to-back round trips, otherwise the fixed send rate
+     * @return a copy with {@code rate = messagesPerSecond}
+     */
+    public LatencyOptions withRate(double messagesPerSecond) {
+        return new LatencyOptions(transport, messages, warmup, payloadSize, timeout, startupTimeout, childJvmOptions,
+                messagesPerSecond);
+    }
+
+    /**
+     * @param name transport name
+     * @return a copy for another transport (everything else the same)
+     */
+    public LatencyOptions withTransport(String name) {
+        return new LatencyOptions(name, messages, warmup, payloadSize, timeout, startupTimeout, childJvmOptions, rate);
+    }
+
+    /**
+     * @param options extra options for the child JVM
+     * @return a copy with {@code childJvmOptions = options}
+     */
+    public LatencyOptions withChildJvmOptions(List<String> options) {
+        return new LatencyOptions(transport, messages, warmup, payloadSize, timeout, startupTimeout, options, rate);
     }
 
     private static IpcException invalid(String message) {

@@ -16,6 +16,11 @@ import java.util.Objects;
  * Round-trip latencies of one run, in nanoseconds. Percentiles are HdrHistogram's (3 significant
  * digits: each value is within 0.1% of the true one).
  *
+ * <p>In a fixed-rate run ({@code rate > 0}) the percentiles and {@link #histogram()} are the
+ * <b>corrected</b> latencies (from each message's intended send time, see
+ * {@link FixedRateSchedule}); {@link #uncorrected()} holds the latencies from the actual send
+ * times. In a back-to-back run both are the same histogram.
+ *
  * @param transport transport name
  * @param messages  measured round trips (the histogram's total count)
  * @param size      payload bytes per direction
@@ -27,10 +32,15 @@ import java.util.Objects;
  * @param minNs     fastest round trip
  * @param meanNs    mean round trip
  * @param warmup    round trips done before measuring
- * @param histogram every measured round trip in nanoseconds (do not modify)
+ * @param histogram every measured round trip in nanoseconds (do not modify); corrected for
+ *                  coordinated omission in a fixed-rate run
+ * @param rate      messages per second of a fixed-rate run, 0 for back-to-back round trips
+ * @param uncorrected the same round trips timed from their actual send (do not modify); the same
+ *                  object as {@code histogram} when {@code rate == 0}
  */
 public record LatencyResult(String transport, long messages, int size, long p50Ns, long p90Ns, long p99Ns,
-                            long p999Ns, long maxNs, long minNs, double meanNs, long warmup, Histogram histogram) {
+                            long p999Ns, long maxNs, long minNs, double meanNs, long warmup, Histogram histogram,
+                            double rate, Histogram uncorrected) {
     /** Scaling of {@link #writeHgrm} output: values are printed in microseconds. */
     public static final double HGRM_UNIT_RATIO_NS_PER_US = 1000.0;
 
@@ -38,6 +48,7 @@ public record LatencyResult(String transport, long messages, int size, long p50N
     public LatencyResult {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(histogram, "histogram");
+        Objects.requireNonNull(uncorrected, "uncorrected");
     }
 
     /**
@@ -50,15 +61,39 @@ public record LatencyResult(String transport, long messages, int size, long p50N
      * @return the result
      */
     public static LatencyResult of(String transport, int size, long warmup, Histogram histogram) {
-        return new LatencyResult(transport, histogram.getTotalCount(), size,
-                histogram.getValueAtPercentile(50.0), histogram.getValueAtPercentile(90.0),
-                histogram.getValueAtPercentile(99.0), histogram.getValueAtPercentile(99.9),
-                histogram.getMaxValue(), histogram.getMinValue(), histogram.getMean(), warmup, histogram);
+        return of(transport, size, warmup, 0, histogram, histogram);
+    }
+
+    /**
+     * Summarises a fixed-rate run.
+     *
+     * @param transport   transport name
+     * @param size        payload bytes
+     * @param warmup      warm-up round trips
+     * @param rate        messages per second (0: back-to-back, then both histograms are one)
+     * @param corrected   latencies from the intended send times, nanoseconds
+     * @param uncorrected latencies from the actual send times, nanoseconds
+     * @return the result, its percentiles those of {@code corrected}
+     */
+    public static LatencyResult of(String transport, int size, long warmup, double rate, Histogram corrected,
+                                   Histogram uncorrected) {
+        return new LatencyResult(transport, corrected.getTotalCount(), size,
+                corrected.getValueAtPercentile(50.0), corrected.getValueAtPercentile(90.0),
+                corrected.getValueAtPercentile(99.0), corrected.getValueAtPercentile(99.9),
+                corrected.getMaxValue(), corrected.getMinValue(), corrected.getMean(), warmup, corrected, rate,
+                uncorrected);
+    }
+
+    /** @return true for a fixed-rate run (then {@link #uncorrected()} differs from {@link #histogram()}) */
+    public boolean fixedRate() {
+        return rate > 0;
     }
 
     /**
      * The result as one JSON object. The first keys are, in order: {@code transport, messages,
-     * size, p50_ns, p90_ns, p99_ns, p999_ns, max_ns}; then {@code min_ns, mean_ns, warmup}.
+     * size, p50_ns, p90_ns, p99_ns, p999_ns, max_ns}; then {@code min_ns, mean_ns, warmup}; for a
+     * fixed-rate run also {@code rate} and the uncorrected {@code raw_p50_ns, raw_p90_ns, raw_p99_ns,
+     * raw_p999_ns, raw_max_ns}.
      *
      * @return JSON text (one line)
      */
@@ -74,6 +109,12 @@ public record LatencyResult(String transport, long messages, int size, long p50N
                 + ",\"min_ns\":" + minNs
                 + ",\"mean_ns\":" + String.format(Locale.ROOT, "%.1f", meanNs)
                 + ",\"warmup\":" + warmup
+                + (fixedRate() ? ",\"rate\":" + String.format(Locale.ROOT, "%.1f", rate)
+                        + ",\"raw_p50_ns\":" + uncorrected.getValueAtPercentile(50.0)
+                        + ",\"raw_p90_ns\":" + uncorrected.getValueAtPercentile(90.0)
+                        + ",\"raw_p99_ns\":" + uncorrected.getValueAtPercentile(99.0)
+                        + ",\"raw_p999_ns\":" + uncorrected.getValueAtPercentile(99.9)
+                        + ",\"raw_max_ns\":" + uncorrected.getMaxValue() : "")
                 + "}";
     }
 
@@ -119,22 +160,36 @@ public record LatencyResult(String transport, long messages, int size, long p50N
     }
 
     /**
-     * Formats results as a table for people, latencies in microseconds.
+     * Formats results as a table for people, latencies in microseconds. A fixed-rate result gets a
+     * second row, {@code NAME (uncorrected)}, with the latencies from the actual send times.
      *
      * @param results rows
-     * @return the table, one line per result after a header, each line ending in a newline
+     * @return the table, one line per row after a header, each line ending in a newline
      */
     public static String table(List<LatencyResult> results) {
-        String fmt = "%-16s %10s %10s %10s %10s %10s %10s %10s%n";
+        int width = 16;
+        for (LatencyResult r : results) {
+            width = Math.max(width, r.transport.length() + (r.fixedRate() ? UNCORRECTED_SUFFIX.length() : 0));
+        }
+        String fmt = "%-" + width + "s %10s %10s %10s %10s %10s %10s %10s%n";
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, fmt, "transport", "size B", "messages",
                 "p50 us", "p90 us", "p99 us", "p99.9 us", "max us"));
         for (LatencyResult r : results) {
             sb.append(String.format(Locale.ROOT, fmt, r.transport, r.size, r.messages,
                     us(r.p50Ns), us(r.p90Ns), us(r.p99Ns), us(r.p999Ns), us(r.maxNs)));
+            if (r.fixedRate()) {
+                Histogram u = r.uncorrected;
+                sb.append(String.format(Locale.ROOT, fmt, r.transport + UNCORRECTED_SUFFIX, r.size, u.getTotalCount(),
+                        us(u.getValueAtPercentile(50)), us(u.getValueAtPercentile(90)),
+                        us(u.getValueAtPercentile(99)), us(u.getValueAtPercentile(99.9)), us(u.getMaxValue())));
+            }
         }
         return sb.toString();
     }
+
+    /** Appended to the transport name on the uncorrected row of {@link #table}. */
+    private static final String UNCORRECTED_SUFFIX = " (uncorrected)";
 
     private static String us(long ns) {
         return String.format(Locale.ROOT, "%.3f", ns / 1000.0);

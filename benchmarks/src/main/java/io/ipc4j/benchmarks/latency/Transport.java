@@ -59,4 +59,14 @@ public interface Transport {
     default boolean usesChildStdio() {
         return false;
     }
+
+    /**
+     * The largest payload this transport carries per message and direction. The harness refuses
+     * larger sizes up front with a one-line error naming this maximum.
+     *
+     * @return bytes; the default is 256 MiB (what the built-in transports support)
+     */
+    default int maxPayloadSize() {
+        return SpinLayout.MAX_PAYLOAD;
+    }
 }

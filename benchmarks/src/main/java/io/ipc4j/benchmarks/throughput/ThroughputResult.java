@@ -1,5 +1,6 @@
 package io.ipc4j.benchmarks.throughput;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -43,5 +44,36 @@ public record ThroughputResult(String transport, int frameBytes, long frames, lo
         return String.format(Locale.ROOT, "%-10s %12s %10s %10s %10s %12s%n%-10s %12d %10d %10.3f %10.3f %12.1f%n",
                 "transport", "size", "frames", "GB/s", "GiB/s", "frames/s",
                 transport, frameBytes, frames, gbPerSecond(), gibPerSecond(), framesPerSecond());
+    }
+
+    /**
+     * Formats runs as one table: transport, size, messages, messages/s, GB/s, GiB/s.
+     *
+     * @param results rows, in order
+     * @return the table (header first), each line ending in a newline
+     */
+    public static String table(List<ThroughputResult> results) {
+        String fmt = "%-10s %12s %10s %14s %10s %10s%n";
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, fmt, "transport", "size B", "messages",
+                "messages/s", "GB/s", "GiB/s"));
+        for (ThroughputResult r : results) {
+            sb.append(String.format(Locale.ROOT, fmt, r.transport, r.frameBytes, r.frames,
+                    String.format(Locale.ROOT, "%.0f", r.framesPerSecond()),
+                    String.format(Locale.ROOT, "%.3f", r.gbPerSecond()),
+                    String.format(Locale.ROOT, "%.3f", r.gibPerSecond())));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param results runs
+     * @return a JSON array of {@link #toJson()} objects
+     */
+    public static String toJson(List<ThroughputResult> results) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < results.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(results.get(i).toJson());
+        }
+        return sb.append(']').toString();
     }
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Ping-pong between this JVM and a child JVM; prints round-trip percentiles.",
                 "Spinning transports use one core per side: run on an otherwise idle machine."},
-        footer = {"", "JSON keys: transport, messages, size, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, min_ns, mean_ns, warmup."})
+        footer = {"", "JSON keys: transport, messages, size, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, min_ns, mean_ns, warmup;",
+                "with --rate also rate, raw_p50_ns, raw_p90_ns, raw_p99_ns, raw_p999_ns, raw_max_ns (uncorrected)."})
 public final class BenchLatencyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -42,13 +43,22 @@ public final class BenchLatencyCommand implements Callable<Integer> {
             description = "Measured round trips (default: ${DEFAULT-VALUE}).")
     private long messages;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10000",
-            description = "Round trips before measuring, not recorded (default: ${DEFAULT-VALUE}).")
-    private long warmup;
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Round trips before measuring, back to back, not recorded "
+                    + "(default: 10%% of --messages, at most 10000).")
+    private Long warmup;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64", converter = ByteSizeConverter.class,
-            description = "Payload bytes per message and direction, e.g. 64, 4k, 1MiB (default: ${DEFAULT-VALUE}).")
+            description = "Payload bytes per message and direction, 0 B to 64 MiB and beyond where the transport "
+                    + "allows, e.g. 8, 64B, 4KiB, 64MiB (default: ${DEFAULT-VALUE}).")
     private long size;
+
+    @Option(names = "--rate", paramLabel = "MSG_PER_S",
+            description = {"Send at a fixed rate instead of back to back: message i is due at start + i/rate, "
+                    + "one in flight; latency counts from the intended send time (corrected for coordinated "
+                    + "omission) and the uncorrected figures are shown too.",
+                    "The parent parks between sends and spins only for the last 100 us."})
+    private Double rate;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Fail when one answer takes longer (default: ${DEFAULT-VALUE}).")
@@ -69,8 +79,9 @@ public final class BenchLatencyCommand implements Callable<Integer> {
     public Integer call() {
         LatencyOptions options = options();
         PrintWriter err = spec.commandLine().getErr();
-        err.printf("ipc4j: %s latency: %d warm-up + %d measured round trips, %s payload ...%n",
-                options.transport(), options.warmup(), options.messages(), Bytes.format(options.payloadSize()));
+        err.printf("ipc4j: %s latency: %d warm-up + %d measured round trips, %s payload%s ...%n",
+                options.transport(), options.warmup(), options.messages(), Bytes.format(options.payloadSize()),
+                options.fixedRate() ? String.format(java.util.Locale.ROOT, ", %.0f msg/s", options.rate()) : "");
         err.flush();
         LatencyResult result = new LatencyHarness(options).run();
         PrintWriter out = spec.commandLine().getOut();
@@ -90,17 +101,33 @@ public final class BenchLatencyCommand implements Callable<Integer> {
         if (!Transports.names().contains(transport)) {
             throw usage("unknown transport '" + transport + "' (known: " + String.join(", ", Transports.names()) + ")");
         }
+        return options(spec, transport, messages, warmup, size, rate, timeoutSeconds);
+    }
+
+    /**
+     * The checks {@code bench latency} and {@code bench compare} share; bad values are usage errors.
+     *
+     * @return the options for {@code transport}
+     */
+    static LatencyOptions options(CommandSpec spec, String transport, long messages, Long warmup, long size,
+                                  Double rate, long timeoutSeconds) {
         if (size > Integer.MAX_VALUE) {
-            throw usage("--size " + size + " is too large");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--size " + size + " is too large");
         }
         if (timeoutSeconds <= 0 || timeoutSeconds > 86_400) {
-            throw usage("--timeout must be 1..86400 seconds, was " + timeoutSeconds);
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--timeout must be 1..86400 seconds, was " + timeoutSeconds);
+        }
+        if (rate != null && !(rate > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be > 0 messages/s, was " + rate);
         }
         try {
-            return LatencyOptions.of(transport).withMessages(messages).withWarmup(warmup).withPayloadSize((int) size)
-                    .withTimeout(Duration.ofSeconds(timeoutSeconds));
+            return LatencyOptions.of(transport).withMessages(messages)
+                    .withWarmup(warmup != null ? warmup : LatencyOptions.defaultWarmup(messages))
+                    .withPayloadSize((int) size).withTimeout(Duration.ofSeconds(timeoutSeconds))
+                    .withRate(rate == null ? 0 : rate);
         } catch (IpcException e) {
-            throw usage(e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
