@@ -11,6 +11,13 @@ module io.ipc4j.benchmarks {
     requires static jmh.core;
     requires HdrHistogram;
     requires org.agrona;
+    // peer libraries for the latency harness (automatic modules)
+    requires io.aeron.client;
+    requires io.aeron.driver;
+    requires chronicle.queue;
+    requires chronicle.bytes;
+    requires chronicle.wire;
+    requires chronicle.core;
     exports io.ipc4j.benchmarks.latency;
     exports io.ipc4j.benchmarks.idle;
     exports io.ipc4j.benchmarks.throughput;

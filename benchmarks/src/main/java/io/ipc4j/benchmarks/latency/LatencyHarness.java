@@ -138,6 +138,7 @@ public final class LatencyHarness {
             // stdout is the channel: the JVM's own log messages (warnings go to stdout by default) must not land there
             jvm.jvmOptions(STDIO_CHILD_JVM_OPTIONS);
         }
+        jvm.jvmOptions(transport.jvmOptions());
         List<String> cmd = jvm.jvmOptions(options.childJvmOptions())
                 .args(args.toArray(String[]::new))
                 .build();
