@@ -14,6 +14,13 @@ module io.ipc4j.benchmarks {
     requires org.agrona;
     requires java.desktop;
     requires org.jfree.jfreechart;
+    // peer libraries for the latency harness (automatic modules)
+    requires io.aeron.client;
+    requires io.aeron.driver;
+    requires chronicle.queue;
+    requires chronicle.bytes;
+    requires chronicle.wire;
+    requires chronicle.core;
     exports io.ipc4j.benchmarks.latency;
     exports io.ipc4j.benchmarks.idle;
     exports io.ipc4j.benchmarks.throughput;

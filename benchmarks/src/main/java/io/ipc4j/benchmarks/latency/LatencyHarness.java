@@ -165,6 +165,7 @@ public final class LatencyHarness {
             long limit = 4L * options.payloadSize() + (64L << 20);
             jvm.jvmOptions(List.of("-XX:MaxDirectMemorySize=" + limit));
         }
+        jvm.jvmOptions(transport.jvmOptions());
         List<String> cmd = jvm.jvmOptions(options.childJvmOptions())
                 .args(args.toArray(String[]::new))
                 .build();

@@ -69,4 +69,29 @@ public interface Transport {
     default int maxPayloadSize() {
         return SpinLayout.MAX_PAYLOAD;
     }
+
+    /**
+     * JVM options every JVM running this transport needs, e.g. {@code --add-opens} for a library
+     * that reflects into the JDK. The harness puts them on the child's command line (after the
+     * {@link io.ipc4j.process.JvmCommand} defaults, before the user's child options); the parent
+     * JVM must have been started with them too (see {@link #needsClassPath()}).
+     *
+     * @return the options; empty (the default) for every ipc4j transport
+     */
+    default List<String> jvmOptions() {
+        return List.of();
+    }
+
+    /**
+     * Whether this transport's library must run from the class path: it cannot work as an
+     * automatic module (it reflects into the JDK with flags granted to {@code ALL-UNNAMED}, or
+     * compiles code at run time against the class path). A launcher running on the module path
+     * (the {@code ipc4j} command) runs such a transport's parent side in a class-path JVM started
+     * with {@link #jvmOptions()}; its child then runs from the class path too.
+     *
+     * @return true for such peer libraries; false (the default) otherwise
+     */
+    default boolean needsClassPath() {
+        return false;
+    }
 }

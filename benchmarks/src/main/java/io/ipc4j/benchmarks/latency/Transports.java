@@ -12,7 +12,8 @@ public final class Transports {
     /** Every transport, in the order they are listed for people. */
     private static final List<Transport> ALL = List.of(new SpinTransport(), DoorbellTransport.hybrid(),
             DoorbellTransport.futex(), new PosixSemTransport(), new FifoTransport(), StreamTransport.pipe(),
-            StreamTransport.uds(), StreamTransport.tcp(), StreamTransport.udsRaw(), StreamTransport.pipeRaw());
+            StreamTransport.uds(), StreamTransport.tcp(), StreamTransport.udsRaw(), StreamTransport.pipeRaw(),
+            new AeronTransport(), new ChronicleTransport(), new JavaSerializationTransport());
 
     private Transports() {
     }

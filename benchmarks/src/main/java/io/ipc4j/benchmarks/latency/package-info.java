@@ -16,7 +16,12 @@
  * {@link io.ipc4j.benchmarks.latency.StreamTransport}: {@code pipe} (the child's stdin/stdout),
  * {@code uds} (a Unix domain socket) and {@code tcp} (loopback), each carrying ipc4j frames, plus
  * {@code uds-raw} and {@code pipe-raw}, the same channels with bare fixed-size messages, so one
- * run shows what the framing costs.
+ * run shows what the framing costs. Peers to compare with: {@code aeron-ipc}
+ * ({@link io.ipc4j.benchmarks.latency.AeronTransport}, Aeron IPC through an embedded media driver),
+ * {@code chronicle-queue} ({@link io.ipc4j.benchmarks.latency.ChronicleTransport}, two Chronicle
+ * Queues; runs from the class path) and {@code java-serialization}
+ * ({@link io.ipc4j.benchmarks.latency.JavaSerializationTransport}, Object streams over a Unix domain
+ * socket: what ipc4j replaces).
  *
  * <p>Every wait is bounded: a dead child, a dead parent or a silent peer ends the run with an
  * {@link io.ipc4j.IpcException} (parent) or an exit (child), never a hang.

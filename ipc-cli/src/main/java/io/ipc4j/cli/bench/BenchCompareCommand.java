@@ -2,6 +2,7 @@ package io.ipc4j.cli.bench;
 
 import io.ipc4j.benchmarks.latency.LatencyOptions;
 import io.ipc4j.benchmarks.latency.LatencyResult;
+import io.ipc4j.benchmarks.latency.Transport;
 import io.ipc4j.benchmarks.latency.Transports;
 import io.ipc4j.benchmarks.report.CompareReport;
 import io.ipc4j.cli.ByteSizeConverter;
@@ -80,6 +81,13 @@ public final class BenchCompareCommand implements Callable<Integer> {
         if (transports.stream().distinct().count() != transports.size()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--transports lists a transport twice: "
                     + String.join(",", transports));
+        }
+        for (String t : transports) {
+            Transport transport = Transports.byName(t);
+            if (transport.needsClassPath() && ClassPathRelaunch.onModulePath()) {
+                // e.g. chronicle-queue: the whole comparison runs in one class-path JVM (see ClassPathRelaunch)
+                return ClassPathRelaunch.run(transport, spec.root().commandLine().getParseResult().originalArgs());
+            }
         }
         LatencyOptions options = BenchLatencyCommand.options(spec, transports.getFirst(), messages, warmup, size, rate,
                 timeoutSeconds);

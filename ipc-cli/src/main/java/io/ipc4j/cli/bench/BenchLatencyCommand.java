@@ -4,6 +4,7 @@ import io.ipc4j.IpcException;
 import io.ipc4j.benchmarks.latency.LatencyHarness;
 import io.ipc4j.benchmarks.latency.LatencyOptions;
 import io.ipc4j.benchmarks.latency.LatencyResult;
+import io.ipc4j.benchmarks.latency.Transport;
 import io.ipc4j.benchmarks.latency.Transports;
 import io.ipc4j.cli.ByteSizeConverter;
 import io.ipc4j.shm.Bytes;
@@ -78,6 +79,11 @@ public final class BenchLatencyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LatencyOptions options = options();
+        Transport t = Transports.byName(options.transport());
+        if (t.needsClassPath() && ClassPathRelaunch.onModulePath()) {
+            // e.g. chronicle-queue: its library cannot run on the module path (see ClassPathRelaunch)
+            return ClassPathRelaunch.run(t, spec.root().commandLine().getParseResult().originalArgs());
+        }
         PrintWriter err = spec.commandLine().getErr();
         err.printf("ipc4j: %s latency: %d warm-up + %d measured round trips, %s payload%s ...%n",
                 options.transport(), options.warmup(), options.messages(), Bytes.format(options.payloadSize()),

@@ -1,6 +1,7 @@
 package io.ipc4j.cli.example;
 
 import io.ipc4j.cli.demo.DemoCommand;
+import io.ipc4j.examples.histograms.LatencyHistograms;
 import io.ipc4j.examples.quickstart.QuickStart;
 
 import java.util.List;
@@ -15,7 +16,10 @@ public final class Examples {
                     DemoCommand::new),
             Example.ofMain("quickstart",
                     "The README example: one JVM writes a 16 MiB tensor store, a second maps it read-only and reads a weight.",
-                    QuickStart.class));
+                    QuickStart.class),
+            Example.ofMain("latency-histograms",
+                    "Round-trip latency between two JVMs recorded with HdrHistogram: .hgrm files and a percentile plot (PNG).",
+                    LatencyHistograms.class));
 
     private Examples() {
     }
