@@ -4,6 +4,7 @@
  */
 module io.ipc4j.cli {
     requires io.ipc4j.shm;
+    requires io.ipc4j.workerpool;
     requires io.ipc4j.benchmarks;
     requires io.ipc4j.examples;
     requires info.picocli;
@@ -12,5 +13,6 @@ module io.ipc4j.cli {
     opens io.ipc4j.cli.shm to info.picocli;
     opens io.ipc4j.cli.bench to info.picocli;
     opens io.ipc4j.cli.demo to info.picocli;
+    opens io.ipc4j.cli.stat to info.picocli;
     opens io.ipc4j.cli.example to info.picocli;
 }

@@ -2,6 +2,7 @@ package io.ipc4j.cli;
 
 import io.ipc4j.cli.bench.BenchCommand;
 import io.ipc4j.cli.demo.DemoCommand;
+import io.ipc4j.cli.stat.StatCommand;
 import io.ipc4j.cli.example.ExampleCommand;
 import io.ipc4j.cli.shm.ShmCommand;
 import picocli.CommandLine;
@@ -41,7 +42,7 @@ import java.util.Properties;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Zero-copy IPC between JVM processes on Linux: shared-memory segments, the share-weights demo, examples, benchmarks.",
-        subcommands = {ShmCommand.class, DemoCommand.class, ExampleCommand.class, BenchCommand.class},
+        subcommands = {ShmCommand.class, DemoCommand.class, StatCommand.class, ExampleCommand.class, BenchCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 error, 2 usage error. Run 'ipc4j COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
     /** The long name of the global verbose option. */

@@ -107,43 +107,11 @@ public final class ShareWeightsDemo {
         long t0 = System.nanoTime();
         out.printf("creating %s of F32 weights [%d x %d] in /dev/shm/%s%n", Bytes.format(weightsBytes), rows, COLS, storeName);
         try (TensorStore store = TensorStore.builder(storeName).add("w", DType.F32, new long[] {rows, COLS}).create()) {
-            fill(store.tensor("w"), options.progress());
+            WeightPattern.fill(store.tensor("w"), options.progress());
             store.publish();
             double fillSeconds = (System.nanoTime() - t0) / 1e9;
             out.printf("weights ready in %.2f s; starting %d worker JVMs%n", fillSeconds, options.workers());
             return runWorkers(options, storeName, rows, weightsBytes, fillSeconds, shmemBefore, out);
-        }
-    }
-
-    private static void fill(Tensor w, LongConsumer progress) {
-        MemorySegment m = w.segment();
-        // Fault the pages in with one call instead of one fault per 4 KiB page during the copy.
-        try {
-            PosixMemory.madvise(m, PosixMemory.MADV_POPULATE_WRITE);
-        } catch (IpcException e) {
-            // older kernels: the copy below faults the pages in instead
-        }
-        long rows = w.dim(0);
-        long rowBytes = COLS * 4L;
-        // the pattern repeats every PERIOD rows: build one period, then bulk-copy it
-        long periodRows = Math.min(rows, WeightPattern.PERIOD);
-        float[] row = new float[COLS];
-        for (long i = 0; i < periodRows; i++) {
-            WeightPattern.fillRow(i, row);
-            MemorySegment.copy(row, 0, m, F32, i * rowBytes, COLS);
-        }
-        long periodBytes = periodRows * rowBytes;
-        long done = periodBytes;
-        while (done < m.byteSize()) {
-            long n = Math.min(periodBytes, m.byteSize() - done);
-            MemorySegment.copy(m, 0, m, done, n);
-            done += n;
-            if (progress != null) {
-                progress.accept(done);
-            }
-        }
-        if (progress != null) {
-            progress.accept(m.byteSize());
         }
     }
 

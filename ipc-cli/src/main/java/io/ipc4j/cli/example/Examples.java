@@ -1,6 +1,6 @@
 package io.ipc4j.cli.example;
 
-import io.ipc4j.cli.demo.DemoCommand;
+import io.ipc4j.cli.demo.ShareWeightsCommand;
 import io.ipc4j.examples.histograms.LatencyHistograms;
 import io.ipc4j.examples.quickstart.QuickStart;
 
@@ -13,7 +13,7 @@ public final class Examples {
     public static final List<Example> ALL = List.of(
             Example.ofCommand("share-weights",
                     "One weight matrix in /dev/shm mapped read-only by many worker JVMs; memory measured, sums verified.",
-                    DemoCommand::new),
+                    ShareWeightsCommand::new),
             Example.ofMain("quickstart",
                     "The README example: one JVM writes a 16 MiB tensor store, a second maps it read-only and reads a weight.",
                     QuickStart.class),

@@ -38,7 +38,12 @@ final class MainClassCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> command = JvmCommand.forMain(mainClass).args(args.toArray(String[]::new)).build();
+        JvmCommand jvm = JvmCommand.forMain(mainClass);
+        if (mainClass.getModule().isNamed()) {
+            // an example may use modules its own module only 'requires static' (e.g. the benchmarks)
+            jvm.jvmOption("--add-modules=ALL-MODULE-PATH");
+        }
+        List<String> command = jvm.args(args.toArray(String[]::new)).build();
         Process child;
         try {
             child = new ProcessBuilder(command).redirectErrorStream(true).start();
