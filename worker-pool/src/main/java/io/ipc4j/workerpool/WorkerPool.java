@@ -90,6 +90,10 @@ public final class WorkerPool implements AutoCloseable {
     private static final long MONITOR_TICK_MILLIS = 100;
     private static final long UNBLOCK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long the completion thread spins for a completion while jobs are out ({@code ipc4j.pool.receiverSpinMicros}). */
+    static final long ACTIVE_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("ipc4j.pool.receiverSpinMicros", 20));
+    /** How long it spins, then yields, before parking ({@code ipc4j.pool.receiverWaitMicros}). */
+    static final long ACTIVE_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("ipc4j.pool.receiverWaitMicros", 100));
 
     private final PoolContext ctx;
     private final String name;
@@ -118,6 +122,7 @@ public final class WorkerPool implements AutoCloseable {
     private Thread receiver;
     private Thread shutdownHook;
     private volatile boolean receiving = true;
+    private volatile int dispatchedCount;
     private final AtomicLong deathsToUnblock = new AtomicLong();
     private int maxRecordLength;
     private JobJournal journal;
@@ -592,7 +597,8 @@ public final class WorkerPool implements AutoCloseable {
             backlog.pollFirst();
         }
         counters.set(PoolCounter.QUEUED, backlog.size());
-        counters.set(PoolCounter.IN_FLIGHT, jobs.size() - backlog.size());
+        dispatchedCount = jobs.size() - backlog.size();
+        counters.set(PoolCounter.IN_FLIGHT, dispatchedCount);
         room.signalAll();
     }
 
@@ -613,12 +619,36 @@ public final class WorkerPool implements AutoCloseable {
 
     // ------------------------------------------------------------------ completions
 
+    /**
+     * The completion thread. While jobs are with workers it waits actively for a short while
+     * ({@link #ACTIVE_SPIN_NANOS} spinning, then yielding up to {@link #ACTIVE_WAIT_NANOS}), so a
+     * short job's completion is picked up without a futex wake; then, and whenever no job is out,
+     * it parks on the supervisor's doorbell.
+     */
     private void receive() {
-        DoorbellIdleStrategy idle = new DoorbellIdleStrategy(supervisorBell, 2_000, 20, TimeUnit.MILLISECONDS.toNanos(100));
+        DoorbellIdleStrategy idle = new DoorbellIdleStrategy(supervisorBell, 200, 10, TimeUnit.MILLISECONDS.toNanos(100));
         long stuckSince = 0;
+        long quietSince = 0;
         try {
             while (receiving) {
                 int n = completions.read(this::onCompletion, 64);
+                if (n == 0 && dispatchedCount > 0) {
+                    long now = System.nanoTime();
+                    if (quietSince == 0) {
+                        quietSince = now;
+                    }
+                    long quiet = now - quietSince;
+                    if (quiet < ACTIVE_WAIT_NANOS) {
+                        if (quiet < ACTIVE_SPIN_NANOS) {
+                            Thread.onSpinWait();
+                        } else {
+                            Thread.yield();
+                        }
+                        continue;
+                    }
+                } else if (n > 0) {
+                    quietSince = 0;
+                }
                 if (n == 0 && completions.size() > 0) {
                     long now = System.nanoTime();
                     if (stuckSince == 0) {
