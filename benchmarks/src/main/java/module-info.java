@@ -1,17 +1,20 @@
 /**
  * JMH micro-benchmarks and multi-process harnesses for ipc4j: the latency harness
- * ({@link io.ipc4j.benchmarks.latency}), the idle-CPU harness ({@link io.ipc4j.benchmarks.idle}) and
- * the streaming throughput harness ({@link io.ipc4j.benchmarks.throughput}).
+ * ({@link io.ipc4j.benchmarks.latency}), the idle-CPU harness ({@link io.ipc4j.benchmarks.idle}),
+ * the streaming throughput harness ({@link io.ipc4j.benchmarks.throughput}) and the worker pool's
+ * round trips ({@link io.ipc4j.benchmarks.pool}).
  * JMH runs from the class path ({@code benchmarks/target/lib}); its package is not exported.
  */
 module io.ipc4j.benchmarks {
     requires transitive io.ipc4j.shm;
     requires io.ipc4j.semaphores;
     requires io.ipc4j.pipes;
+    requires io.ipc4j.workerpool;
     requires static jmh.core;
     requires HdrHistogram;
     requires org.agrona;
     exports io.ipc4j.benchmarks.latency;
     exports io.ipc4j.benchmarks.idle;
     exports io.ipc4j.benchmarks.throughput;
+    exports io.ipc4j.benchmarks.pool;
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks between JVM processes.",
-        subcommands = {BenchLatencyCommand.class, BenchIdleCommand.class, BenchThroughputCommand.class})
+        subcommands = {BenchLatencyCommand.class, BenchIdleCommand.class, BenchThroughputCommand.class,
+                BenchPoolCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;
