@@ -1,7 +1,8 @@
 /**
  * Runnable programs for ipc4j's use cases: the worker-pool demo ({@code ipc4j demo}: jobs over
  * shared weights), {@code share-weights} (one weight store mapped read-only by many worker JVMs,
- * memory measured), {@code quickstart}, and {@code latency-histograms} (IPC latency recorded with
+ * memory measured), {@code quickstart}, {@code replace-serialization-queue} (a serialization job
+ * queue next to an ipc4j worker pool) and {@code latency-histograms} (IPC latency recorded with
  * HdrHistogram, hgrm files and a percentile plot).
  */
 module io.ipc4j.examples {
@@ -15,4 +16,5 @@ module io.ipc4j.examples {
     exports io.ipc4j.examples.quickstart;
     exports io.ipc4j.examples.histograms;
     exports io.ipc4j.examples.pooldemo;
+    exports io.ipc4j.examples.serialization;
 }

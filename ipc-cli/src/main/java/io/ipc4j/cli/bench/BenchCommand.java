@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Benchmarks between JVM processes.",
         subcommands = {BenchLatencyCommand.class, BenchCompareCommand.class, BenchIdleCommand.class,
-                BenchThroughputCommand.class})
+                BenchThroughputCommand.class, BenchPoolCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;

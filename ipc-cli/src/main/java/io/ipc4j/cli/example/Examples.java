@@ -3,6 +3,7 @@ package io.ipc4j.cli.example;
 import io.ipc4j.cli.demo.ShareWeightsCommand;
 import io.ipc4j.examples.histograms.LatencyHistograms;
 import io.ipc4j.examples.quickstart.QuickStart;
+import io.ipc4j.examples.serialization.ReplaceSerializationQueue;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,9 @@ public final class Examples {
             Example.ofMain("quickstart",
                     "The README example: one JVM writes a 16 MiB tensor store, a second maps it read-only and reads a weight.",
                     QuickStart.class),
+            Example.ofMain("replace-serialization-queue",
+                    "The same 4 MiB job pipeline as serialized objects over a Unix socket and as an ipc4j worker pool, both timed.",
+                    ReplaceSerializationQueue.class),
             Example.ofMain("latency-histograms",
                     "Round-trip latency between two JVMs recorded with HdrHistogram: .hgrm files and a percentile plot (PNG).",
                     LatencyHistograms.class));
