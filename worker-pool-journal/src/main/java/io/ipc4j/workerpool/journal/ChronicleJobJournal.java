@@ -5,12 +5,8 @@ import io.ipc4j.IpcException.Reason;
 import io.ipc4j.workerpool.JobJournal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +33,15 @@ import java.util.Map;
  * in any way ({@code kill -9}, a JVM crash, {@code halt}): the next process that opens the
  * directory reads it. It does not by itself survive a crash of the machine or a power loss: the
  * kernel writes dirty pages back within about 30 s ({@code vm.dirty_expire_centisecs}), and what
- * it had not written is lost. {@link #open(Path, boolean) open(dir, true)} msyncs after every
- * record (Chronicle's {@code ExcerptAppender.sync()}), so a record also survives a machine crash
- * once the call returned, as far as the disk honours flushes; that costs a disk flush per job
- * and per completion. A record being written when the process died is incomplete and is not
- * read back: a job whose {@code accepted} did not return was never submitted, and a job whose
- * {@code completed} did not return runs again (jobs run at least once, never lost once accepted).
+ * it had not written is lost. {@link #open(Path, boolean) open(dir, true)} also msyncs
+ * ({@code MS_SYNC}: Chronicle's {@code SyncMode.SYNC} and {@code ExcerptAppender.sync()}) before
+ * every call returns, so a record survives a machine crash too, as far as the disk honours
+ * flushes; that costs a disk flush per job and per completion. A process killed in the middle of
+ * an append leaves at most that one record incomplete, and it is not read back; the next append
+ * waits 2 s for that record's header lock before Chronicle takes it over. So: a job whose
+ * {@code accepted} returned runs until it completes, across restarts; a job whose
+ * {@code completed} did not return runs again (jobs run at least once, and are never lost once
+ * accepted).
  *
  * <h2>JVM flags</h2>
  * Chronicle Queue on JDK 25 needs, on the class path:
@@ -50,8 +49,9 @@ import java.util.Map;
  * --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
  * --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
  * </pre>
- * ({@link #REQUIRED_JVM_FLAGS}; on the module path, replace {@code ALL-UNNAMED} by
- * {@code chronicle.core}). Without them {@link #open} fails with {@link IpcException} UNSUPPORTED
+ * ({@link #REQUIRED_JVM_FLAGS}; on the module path the target is the module of Chronicle's
+ * {@code net.openhft.chronicle.core.OS}, {@code chronicle.core}, instead of {@code ALL-UNNAMED};
+ * only the class path is tested). Without them {@link #open} fails with {@link IpcException} UNSUPPORTED
  * naming the missing flags. Recommended too ({@link #RECOMMENDED_JVM_FLAGS}), else the JVM or
  * Chronicle print warnings: {@code --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED}
  * (Chronicle's buffer cleaner), {@code --sun-misc-unsafe-memory-access=allow} and
@@ -61,17 +61,23 @@ import java.util.Map;
  * any Chronicle class is initialized, so Chronicle never tries to send usage analytics.
  *
  * <h2>The directory</h2>
- * {@link #open} creates it. One journal per directory and one open journal per directory at a
- * time: {@code open} takes an exclusive lock on {@value #LOCK_FILE} in it (released by the OS
- * when the holder dies, so a killed supervisor never blocks the next one) and fails with
- * ALREADY_EXISTS while another process or another open journal holds it. Files that are not
- * Chronicle queue files ({@code *.cq4}, {@code *.cq4t}) are ignored. A record that is not one
- * this class wrote (wrong magic, version, kind, counts or sizes, trailing bytes) makes
- * {@code open} fail with IpcException CORRUPT naming the document and what was wrong; so does a
- * queue file Chronicle cannot read. Records are bounded ({@value JournalRecord#MAX_RECORD_BYTES}
- * bytes, 1024 tensors each way, rank 32), checked before anything is allocated, so a hostile
- * queue cannot exhaust memory. The journal only grows (a daily file); delete the directory when
- * no job in it is unfinished to start afresh.
+ * {@link #open} creates it. One journal per directory, open in one place at a time: {@code open}
+ * takes an exclusive lock on its state file {@value #STATE_FILE} (released by the OS when the
+ * holder dies, so a killed supervisor never blocks the next one) and fails with ALREADY_EXISTS
+ * while another process or another open journal in this JVM holds it. The state file also counts
+ * the records appended and keeps the highest job id.
+ *
+ * <p>Damage is reported, never silently dropped: Chronicle itself skips a queue file it cannot
+ * parse (renaming it {@code *.cq4-<time>.discard}) or stops reading at damaged bytes, so
+ * {@code open} compares the records it reads back with the state file's count and fails with
+ * IpcException CORRUPT when any is missing; a record with damaged bytes (each carries a CRC-32C),
+ * one this class did not write (wrong magic, version or kind) or with impossible counts or sizes
+ * fails {@code open} with CORRUPT naming the record's index and what was wrong, and so does a
+ * queue Chronicle cannot open. Other files in the directory (not {@code *.cq4}, {@code *.cq4t})
+ * and subdirectories are ignored. Records are bounded (64 MiB, 1024 tensors each way, rank 32)
+ * and checked before anything is allocated, so a hostile
+ * queue cannot exhaust memory. The journal only grows (one file a day); delete the directory
+ * when no job in it is unfinished to start afresh.
  *
  * <p>Thread-safe: calls are serialized. Replay reads the whole queue ({@code open} does once to
  * validate it and find {@link #lastJobId()}; {@link #unfinished()} again), and holds the
@@ -83,8 +89,8 @@ public final class ChronicleJobJournal implements JobJournal {
         System.setProperty("chronicle.analytics.disable", "true");
     }
 
-    /** The lock file in the journal's directory. */
-    public static final String LOCK_FILE = "ipc4j-journal.lock";
+    /** The journal's own file in its directory: the lock, the record count and the last job id. */
+    public static final String STATE_FILE = "ipc4j-journal.state";
 
     /** Flags Chronicle Queue cannot work without on JDK 25 (class path form). */
     public static final List<String> REQUIRED_JVM_FLAGS = List.of(
@@ -100,14 +106,14 @@ public final class ChronicleJobJournal implements JobJournal {
     private static final String CHRONICLE_CORE_CLASS = "net.openhft.chronicle.core.OS";
 
     private final Path dir;
-    private final FileChannel lockChannel;
+    private final JournalState state;
     private final ChronicleLog log;
     private long lastJobId;
     private boolean closed;
 
-    private ChronicleJobJournal(Path dir, FileChannel lockChannel, ChronicleLog log) {
+    private ChronicleJobJournal(Path dir, JournalState state, ChronicleLog log) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
+        this.state = state;
         this.log = log;
     }
 
@@ -140,7 +146,7 @@ public final class ChronicleJobJournal implements JobJournal {
         } catch (IOException e) {
             throw new IpcException(Reason.OS_ERROR, "journal " + abs + ": cannot create the directory: " + e, e);
         }
-        FileChannel lock = lock(abs);
+        JournalState state = JournalState.open(abs.resolve(STATE_FILE));
         ChronicleLog log = null;
         try {
             try {
@@ -148,14 +154,14 @@ public final class ChronicleJobJournal implements JobJournal {
             } catch (RuntimeException | LinkageError | AssertionError e) {
                 throw new IpcException(Reason.CORRUPT, "journal " + abs + ": Chronicle Queue could not open its files: " + e, e);
             }
-            ChronicleJobJournal j = new ChronicleJobJournal(abs, lock, log);
-            j.lastJobId = j.replay(null);
+            ChronicleJobJournal j = new ChronicleJobJournal(abs, state, log);
+            j.replay(null);
             return j;
         } catch (RuntimeException | Error e) {
             if (log != null) {
                 log.close();
             }
-            closeQuietly(lock);
+            state.close();
             throw e;
         }
     }
@@ -188,51 +194,18 @@ public final class ChronicleJobJournal implements JobJournal {
         }
     }
 
-    private static FileChannel lock(Path dir) {
-        Path file = dir.resolve(LOCK_FILE);
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new IpcException(Reason.OS_ERROR, "journal " + dir + ": cannot open " + file + ": " + e, e);
-        }
-        try {
-            FileLock l = ch.tryLock();
-            if (l == null) {
-                throw new IpcException(Reason.ALREADY_EXISTS, "journal " + dir + " is open in another process");
-            }
-            return ch;
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(ch);
-            throw new IpcException(Reason.ALREADY_EXISTS, "journal " + dir + " is already open in this JVM");
-        } catch (IOException e) {
-            closeQuietly(ch);
-            throw new IpcException(Reason.OS_ERROR, "journal " + dir + ": cannot lock " + file + ": " + e, e);
-        } catch (RuntimeException e) {
-            closeQuietly(ch);
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();                                      // releases the lock
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
-    }
-
     /**
-     * Reads every record; collects the unfinished entries into {@code unfinished} when it is not null.
-     *
-     * @return the highest job id seen
+     * Reads every record, checks none is missing and sets {@link #lastJobId}; collects the
+     * unfinished entries into {@code unfinished} when it is not null.
      */
-    private long replay(Map<Long, Entry> unfinished) {
-        long[] max = {0};
+    private void replay(Map<Long, Entry> unfinished) {
+        long[] max = {state.lastJobId()};
+        long[] count = {0};
         try {
             log.replay((index, bytes) -> {
                 JournalRecord.Decoded d = JournalRecord.decode(bytes,
                         "journal " + dir + ": record at index 0x" + Long.toHexString(index));
+                count[0]++;
                 max[0] = Math.max(max[0], d.jobId());
                 if (unfinished != null) {
                     if (d.entry() != null) {
@@ -247,7 +220,13 @@ public final class ChronicleJobJournal implements JobJournal {
         } catch (RuntimeException | LinkageError | AssertionError e) {
             throw new IpcException(Reason.CORRUPT, "journal " + dir + ": Chronicle Queue could not read its files: " + e, e);
         }
-        return max[0];
+        if (count[0] < state.records()) {
+            throw new IpcException(Reason.CORRUPT, "journal " + dir + ": its queue files hold " + count[0] + " records but "
+                    + state.records() + " were written (a queue file was damaged, removed or set aside by Chronicle as "
+                    + "*.discard; after a machine crash without open(dir, true), the last records may never have "
+                    + "reached the disk). To accept the loss, delete " + STATE_FILE + " and open again");
+        }
+        lastJobId = max[0];
     }
 
     /** @return the journal's directory (absolute) */
@@ -259,14 +238,12 @@ public final class ChronicleJobJournal implements JobJournal {
      * Appends the accepted job; returns once the record is in the mapped queue file.
      *
      * @param entry the job
-     * @throws IpcException TOO_LARGE when the record would exceed {@value JournalRecord#MAX_RECORD_BYTES}
-     *                      bytes, CLOSED after {@link #close()}, OS_ERROR when Chronicle fails to write
+     * @throws IpcException TOO_LARGE when the record would exceed 64 MiB
+     *                      (a record holds the input bytes), CLOSED after {@link #close()}, OS_ERROR when Chronicle fails to write
      */
     @Override
     public synchronized void accepted(Entry entry) {
-        byte[] record = JournalRecord.accepted(entry);
-        append(record);
-        lastJobId = Math.max(lastJobId, entry.jobId());
+        append(JournalRecord.accepted(entry), entry.jobId());
     }
 
     /**
@@ -277,11 +254,10 @@ public final class ChronicleJobJournal implements JobJournal {
      */
     @Override
     public synchronized void completed(long jobId) {
-        append(JournalRecord.completed(jobId));
-        lastJobId = Math.max(lastJobId, jobId);
+        append(JournalRecord.completed(jobId), jobId);
     }
 
-    private void append(byte[] record) {
+    private void append(byte[] record, long jobId) {
         if (closed) {
             throw new IpcException(Reason.CLOSED, "journal " + dir + " is closed");
         }
@@ -290,6 +266,8 @@ public final class ChronicleJobJournal implements JobJournal {
         } catch (RuntimeException | LinkageError | AssertionError e) {
             throw new IpcException(Reason.OS_ERROR, "journal " + dir + ": Chronicle Queue could not append: " + e, e);
         }
+        state.appended(jobId);
+        lastJobId = Math.max(lastJobId, jobId);
     }
 
     /**
@@ -324,7 +302,7 @@ public final class ChronicleJobJournal implements JobJournal {
         try {
             log.close();
         } finally {
-            closeQuietly(lockChannel);
+            state.close();
         }
     }
 

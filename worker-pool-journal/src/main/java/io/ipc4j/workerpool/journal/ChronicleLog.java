@@ -3,6 +3,7 @@ package io.ipc4j.workerpool.journal;
 import io.ipc4j.IpcException;
 import io.ipc4j.IpcException.Reason;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -12,12 +13,18 @@ import net.openhft.chronicle.wire.DocumentContext;
 import java.nio.file.Path;
 
 /**
- * The only class that touches Chronicle: one queue with one appender. Used only by
- * {@link ChronicleJobJournal}, whose static initializer has switched Chronicle's analytics off
- * before this class (and through it any Chronicle class) is initialized. Not thread-safe: the
- * journal serializes calls.
+ * The only class that touches Chronicle: one queue with one appender. Its static initializer (and
+ * {@link ChronicleJobJournal}'s) switches Chronicle's analytics off: the JVM initializes this class
+ * before running any of its code, so before any Chronicle class is initialized through it (loading
+ * and verifying Chronicle classes, which may happen earlier, runs none of their code). Not
+ * thread-safe: the journal serializes calls.
  */
 final class ChronicleLog implements AutoCloseable {
+    static {
+        // this class's initialization precedes any Chronicle class initialization it causes
+        System.setProperty("chronicle.analytics.disable", "true");
+    }
+
     /** Visits one record. */
     interface Visitor {
         /**
@@ -26,6 +33,8 @@ final class ChronicleLog implements AutoCloseable {
          */
         void record(long index, byte[] record);
     }
+
+    static final long TIMEOUT_MS = 2_000;
 
     private final Path dir;
     private final SingleChronicleQueue queue;
@@ -40,7 +49,13 @@ final class ChronicleLog implements AutoCloseable {
     }
 
     static ChronicleLog open(Path dir, boolean sync) {
-        SingleChronicleQueue q = SingleChronicleQueueBuilder.binary(dir).build();
+        // one writer (the journal holds the directory lock): a header left locked can only be a process
+        // killed mid-append, so wait less than the default 10 s before Chronicle recovers it
+        SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(dir).timeoutMS(TIMEOUT_MS);
+        if (sync) {
+            b.syncMode(SyncMode.SYNC);                       // else appender.sync() is only an MS_ASYNC msync
+        }
+        SingleChronicleQueue q = b.build();
         try {
             ExcerptAppender a = q.createAppender();
             a.singleThreadedCheckDisabled(true);              // the journal serializes all calls
@@ -51,7 +66,7 @@ final class ChronicleLog implements AutoCloseable {
         }
     }
 
-    /** Appends one document; returns once it is in the mapped file (and msync'ed when asked). */
+    /** Appends one document; returns once it is in the mapped file (and msync(MS_SYNC)'ed when asked). */
     void append(byte[] record) {
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(record);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * The bytes of one journal record (one Chronicle document), little-endian:
@@ -23,6 +24,7 @@ import java.util.List;
  *   int inputs,  each: byte nameLength, dtype name (ASCII), int rank, long[rank] shape, long byteCount, bytes
  *   int outputs, each: byte nameLength, dtype name (ASCII), int rank, long[rank] shape
  *   int payloadLength, payload
+ * int   CRC-32C of all the bytes before it
  * </pre>
  *
  * Decoding checks every count against fixed limits and against the bytes that remain before it
@@ -35,6 +37,7 @@ final class JournalRecord {
     static final byte ACCEPTED = 1;
     static final byte COMPLETED = 2;
     static final int HEADER_BYTES = 4 + 1 + 1 + 8;
+    static final int CRC_BYTES = 4;
     /** Largest record written or read: 64 MiB. */
     static final int MAX_RECORD_BYTES = 64 << 20;
     static final int MAX_TENSORS = 1024;
@@ -49,9 +52,9 @@ final class JournalRecord {
     }
 
     static byte[] completed(long jobId) {
-        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + CRC_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         header(b, COMPLETED, jobId);
-        return b.array();
+        return seal(b.array());
     }
 
     static byte[] accepted(JobJournal.Entry e) {
@@ -59,7 +62,7 @@ final class JournalRecord {
             throw new IpcException(Reason.TOO_LARGE, "job " + e.jobId() + ": a journal entry has at most "
                     + MAX_TENSORS + " input and " + MAX_TENSORS + " output tensors");
         }
-        long size = HEADER_BYTES + 4L + 4 + 4 + e.payload().length;
+        long size = HEADER_BYTES + 4L + 4 + 4 + e.payload().length + CRC_BYTES;
         for (JobJournal.TensorData t : e.inputs()) {
             long expected = Tensor.byteSize(t.dtype(), t.shape());
             if (t.bytes().length != expected || t.shape().length > MAX_RANK) {
@@ -93,7 +96,19 @@ final class JournalRecord {
         }
         byte[] payload = e.payload();
         b.putInt(payload.length).put(payload);
-        return b.array();
+        return seal(b.array());
+    }
+
+    /** Writes the CRC-32C of everything before the last 4 bytes into them. */
+    static byte[] seal(byte[] record) {
+        ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN).putInt(record.length - CRC_BYTES, crc(record));
+        return record;
+    }
+
+    private static int crc(byte[] record) {
+        CRC32C c = new CRC32C();
+        c.update(record, 0, record.length - CRC_BYTES);
+        return (int) c.getValue();
     }
 
     private static void header(ByteBuffer b, byte kind, long jobId) {
@@ -115,14 +130,18 @@ final class JournalRecord {
      * @throws IpcException CORRUPT naming what is wrong
      */
     static Decoded decode(byte[] bytes, String where) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(bytes, 0, Math.max(0, bytes.length - CRC_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            if (bytes.length < HEADER_BYTES) {
+            if (bytes.length < HEADER_BYTES + CRC_BYTES) {
                 throw corrupt(where, "is " + bytes.length + " bytes long, shorter than a record header");
             }
             int magic = b.getInt();
             if (magic != MAGIC) {
                 throw corrupt(where, String.format("starts with 0x%08x, not the journal's magic 0x%08x", magic, MAGIC));
+            }
+            int stored = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(bytes.length - CRC_BYTES);
+            if (stored != crc(bytes)) {
+                throw corrupt(where, "fails its CRC-32C check (damaged bytes)");
             }
             byte version = b.get();
             if (version != VERSION) {
