@@ -454,6 +454,7 @@ public final class WorkerPool implements AutoCloseable {
             pump();
         } catch (InterruptedException e) {
             freeAll(out);
+            journalCompleted(job);              // refused like QUEUE_FULL: must not re-run after a restart
             Thread.currentThread().interrupt();
             throw new JobException(JobStatus.POOL_CLOSED, 0, "interrupted while waiting for room in the queue");
         } finally {
