@@ -281,7 +281,7 @@ public final class PoolDemo {
                 duplicated += d > 1 ? 1 : 0;
             }
             PoolSnapshot stats = pool.stats();
-            long weightsBytes = store.size();
+            long weightsBytes = w.segment().byteSize();
             Result r = new Result(options.workers(), weightsBytes, readySeconds, pss, shmemGrowth,
                     weightsBytes * options.workers(), options.jobs(), failed.get(), options.jobs() - delivered, duplicated,
                     wrong.get() == 0 && delivered - failed.get() > 0, wrong.get(),
