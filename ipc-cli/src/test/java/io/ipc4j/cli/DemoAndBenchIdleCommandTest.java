@@ -41,8 +41,8 @@ class DemoAndBenchIdleCommandTest {
 
     @Test
     void demoLosesNoJobWhileWorkersAreKilled() {
-        CliRun r = CliRun.of("demo", "--workers", "3", "--weights-mb", "8", "--jobs", "3000", "--rows-per-job", "64",
-                "--kill-every", "150");
+        CliRun r = CliRun.of("demo", "--workers", "3", "--weights-mb", "8", "--jobs", "2000", "--rows-per-job", "64",
+                "--kill-every", "300");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().matches("(?s).*workers killed \\(SIGKILL\\) +[1-9].*"), r.toString());
         assertTrue(r.out().matches("(?s).*jobs failed / lost / twice +0 / 0 / 0.*"), r.toString());

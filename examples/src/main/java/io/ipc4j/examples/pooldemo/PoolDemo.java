@@ -102,7 +102,7 @@ public final class PoolDemo {
      * @param shmemGrowthBytes   growth of the system's {@code Shmem} (weights + pool segments)
      * @param privateCopiesBytes what one private copy of the weights per worker would need
      * @param jobs               jobs submitted
-     * @param jobsFailed         jobs whose future failed
+     * @param jobsFailed         jobs whose future failed, plus jobs that could not be submitted
      * @param jobsLost           jobs that never completed either way
      * @param duplicated         jobs whose result was delivered more than once
      * @param resultsVerified    every completed result matched its reference
@@ -227,8 +227,9 @@ public final class PoolDemo {
             long start = System.nanoTime();
             List<CompletableFuture<?>> all = new ArrayList<>(options.jobs());
             Random rnd = new Random(7);
+            int submitted = 0;
             try {
-                for (int j = 0; j < options.jobs(); j++) {
+                for (int j = 0; j < options.jobs(); j++, submitted++) {
                     inFlight.acquireUninterruptibly();
                     int job = j;
                     int vector = j % VECTORS;
@@ -244,7 +245,7 @@ public final class PoolDemo {
                         try {
                             if (e != null) {
                                 failed.incrementAndGet();
-                                out.println("job " + job + " failed: " + e.getCause());
+                                out.println("job " + job + " failed: " + (e.getCause() != null ? e.getCause() : e));
                             } else {
                                 latency.recordValue(Math.min(r.latencyNanos(), latency.getHighestTrackableValue()));
                                 if (!verify(r.output(0), first, xs[vector], reference == null ? null : reference[vector], w, sample)) {
@@ -260,7 +261,7 @@ public final class PoolDemo {
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(t -> null)
                         .get(10, TimeUnit.MINUTES);
             } catch (Exception e) {
-                out.println("waiting for the jobs: " + e);
+                out.println("stopped after submitting " + submitted + " of " + options.jobs() + " jobs: " + e);
             } finally {
                 running.set(false);
                 if (killer != null) {
@@ -275,7 +276,7 @@ public final class PoolDemo {
             long shmemGrowth = ShareWeightsDemo.meminfo("Shmem") - shmemBefore;
             long delivered = 0;
             long duplicated = 0;
-            for (int j = 0; j < options.jobs(); j++) {
+            for (int j = 0; j < submitted; j++) {
                 int d = deliveries.get(j);
                 delivered += d > 0 ? 1 : 0;
                 duplicated += d > 1 ? 1 : 0;
@@ -283,7 +284,8 @@ public final class PoolDemo {
             PoolSnapshot stats = pool.stats();
             long weightsBytes = w.segment().byteSize();
             Result r = new Result(options.workers(), weightsBytes, readySeconds, pss, shmemGrowth,
-                    weightsBytes * options.workers(), options.jobs(), failed.get(), options.jobs() - delivered, duplicated,
+                    weightsBytes * options.workers(), submitted, failed.get() + (options.jobs() - submitted),
+                    submitted - delivered, duplicated,
                     wrong.get() == 0 && delivered - failed.get() > 0, wrong.get(),
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                     latency.getValueAtPercentile(99.9) / 1e3, options.jobs() / seconds, kills.get(),
@@ -370,7 +372,10 @@ public final class PoolDemo {
         try {
             while (running.get()) {
                 Thread.sleep(every);
-                List<Long> pids = pool.workerPids();
+                // only workers that are up and taking jobs: killing them faster than they start would stall any pool
+                List<Long> pids = pool.stats().workers().stream()
+                        .filter(w -> w.state() == io.ipc4j.workerpool.stat.WorkerState.READY && w.pid() > 0)
+                        .map(PoolSnapshot.WorkerRow::pid).toList();
                 if (running.get() && !pids.isEmpty()
                         && PosixProcess.kill(Math.toIntExact(pids.get(rnd.nextInt(pids.size()))), PosixProcess.SIGKILL)) {
                     kills.incrementAndGet();
