@@ -40,16 +40,18 @@ class BenchPoolCommandTest {
     void tinyRunMeasuresBothFiguresAndWritesJson() throws IOException {
         Path json = tmp.resolve("pool.json");
         CliRun r = CliRun.of("bench", "pool", "--jobs", "3", "--size", "64KiB", "--messages", "200", "--warmup", "50",
-                "--json", json.toString());
+                "--handoff-messages", "40", "--json", json.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("results verified: yes"), r.toString());
         assertTrue(r.out().contains("64 KiB job: pool vs serialization queue"), r.toString());
         assertTrue(r.out().contains("64 B job: pool vs futex transport"), r.toString());
+        assertTrue(r.out().contains("64 KiB hand-off: pool vs java-serialization"), r.toString());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("pool ")) && r.out().lines().anyMatch(l -> l.startsWith("futex ")),
                 r.toString());
         String text = Files.readString(json);
         assertTrue(text.startsWith("{\"big_job\":{\"jobs\":3,\"warmup\":10,\"size\":65536,"), text);
         assertTrue(text.contains("\"verified\":true") && text.contains("\"small_job\":{\"messages\":200,\"warmup\":50,\"size\":64,"),
                 text);
+        assertTrue(text.contains("\"handoff\":{\"messages\":40,\"size\":65536,"), text);
     }
 }
