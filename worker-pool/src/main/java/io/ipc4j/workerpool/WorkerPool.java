@@ -1096,13 +1096,19 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         List<Process> ps = new ArrayList<>();
-        if (slots != null) {
-            for (WorkerSlot s : slots) {
-                if (s != null && s.process != null) {
-                    s.process.destroyForcibly();
-                    ps.add(s.process);
+        lock.lock();
+        try {
+            if (slots != null) {
+                for (WorkerSlot s : slots) {
+                    Process p = s == null ? null : s.process;
+                    if (p != null) {
+                        p.destroyForcibly();
+                        ps.add(p);
+                    }
                 }
             }
+        } finally {
+            lock.unlock();
         }
         waitAll(ps, TimeUnit.SECONDS.toNanos(5));
         finish();

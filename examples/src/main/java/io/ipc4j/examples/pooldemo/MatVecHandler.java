@@ -48,7 +48,8 @@ public final class MatVecHandler implements JobHandler {
         rows = t.dim(0);
         cols = Math.toIntExact(t.dim(1));
         if (Boolean.getBoolean("ipc4j.demo.readAll")) {
-            PosixMemory.madvise(w, PosixMemory.MADV_POPULATE_READ);
+            // the whole store's mapping (page-aligned, as madvise wants), not the tensor's slice of it
+            PosixMemory.madvise(context.weights().orElseThrow().segment(), PosixMemory.MADV_POPULATE_READ);
         }
     }
 
