@@ -22,6 +22,10 @@ import static io.ipc4j.benchmarks.latency.SpinLayout.PONG_SEQ;
 public final class SpinTransport implements Transport {
     /** The name on the command line. */
     public static final String NAME = "spin";
+    /** The name of the payload-free variant: sequence words only, the shared-cache-line floor. */
+    public static final String FLOOR_NAME = "spin-floor";
+
+    private final boolean floor;
 
     /** Spins between two liveness/deadline checks (a power of two minus one, used as a mask). */
     static final int CHECK_MASK = (1 << 12) - 1;
@@ -30,20 +34,35 @@ public final class SpinTransport implements Transport {
 
     /** Creates the transport (stateless). */
     public SpinTransport() {
+        this(false);
+    }
+
+    private SpinTransport(boolean floor) {
+        this.floor = floor;
+    }
+
+    /**
+     * @return the variant that carries no payload whatever the size asked for: two sequence words
+     *         on their own cache lines, ping-ponged; the floor of any shared-memory transport
+     */
+    public static SpinTransport floor() {
+        return new SpinTransport(true);
     }
 
     @Override
     public String name() {
-        return NAME;
+        return floor ? FLOOR_NAME : NAME;
     }
 
     @Override
     public String description() {
-        return "busy-spin on sequence words in a shared segment (the floor)";
+        return floor ? "sequence words only, no payload: the raw shared-cache-line floor"
+                : "busy-spin on sequence words in a shared segment, payload copied in and out";
     }
 
     @Override
-    public ParentEndpoint openParent(int payloadSize, Duration timeout) {
+    public ParentEndpoint openParent(int requestedPayload, Duration timeout) {
+        int payloadSize = floor ? 0 : requestedPayload;
         long size = SpinLayout.segmentSize(payloadSize);
         String name = "ipc4j-bench-spin-" + ProcessHandle.current().pid() + "-" + System.nanoTime()
                 + "-" + COUNTER.incrementAndGet();
@@ -65,10 +84,9 @@ public final class SpinTransport implements Transport {
         }
         String name = args.getFirst();
         long timeoutNanos = idleTimeout.toNanos();
-        try (SharedSegment segment = SharedSegment.open(name); Arena arena = Arena.ofConfined()) {
+        try (SharedSegment segment = SharedSegment.open(name)) {
             MemorySegment mem = segment.memory();
             int payload = SpinLayout.readHeader(mem, name);
-            MemorySegment local = arena.allocate(Math.max(1, payload), 64);
             long ping = SpinLayout.pingPayload();
             long pong = SpinLayout.pongPayload(payload);
             LONG.setRelease(mem, PONG_SEQ, SpinLayout.READY);
@@ -97,8 +115,7 @@ public final class SpinTransport implements Transport {
                     return;
                 }
                 if (payload > 0) {
-                    MemorySegment.copy(mem, ping, local, 0, payload);
-                    MemorySegment.copy(local, 0, mem, pong, payload);
+                    MemorySegment.copy(mem, ping, mem, pong, payload);      // the echo: one copy
                 }
                 LONG.setRelease(mem, PONG_SEQ, seq);
                 last = seq;

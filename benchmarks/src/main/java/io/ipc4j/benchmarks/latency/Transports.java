@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class Transports {
     /** Every transport, in the order they are listed for people. */
-    private static final List<Transport> ALL = List.of(new SpinTransport(), DoorbellTransport.hybrid(),
+    private static final List<Transport> ALL = List.of(new SpinTransport(), SpinTransport.floor(), DoorbellTransport.hybrid(),
             DoorbellTransport.futex(), new PosixSemTransport(), new FifoTransport(), StreamTransport.pipe(),
             StreamTransport.uds(), StreamTransport.tcp(), StreamTransport.udsRaw(), StreamTransport.pipeRaw(),
             new AeronTransport(), new ChronicleTransport(), new JavaSerializationTransport());
