@@ -48,7 +48,8 @@ public final class PoolEchoLatency {
         }
         Histogram h = new Histogram(LatencyHarness.HIGHEST_TRACKABLE_NS, LatencyHarness.SIGNIFICANT_DIGITS);
         byte[] payload = new byte[size];
-        try (WorkerPool pool = WorkerPool.start(new PoolContext().handler(EchoHandler.class).workers(1).slab(4096, 4))) {
+        try (WorkerPool pool = WorkerPool.start(new PoolContext().handler(EchoHandler.class).workers(1).slab(4096, 4)
+                .workerIdle(PoolHandoffLatency.LATENCY_SPINS, PoolHandoffLatency.LATENCY_YIELDS))) {
             for (long k = 0; k < warmup + messages; k++) {
                 if (size > 0) {
                     payload[(int) (k % size)] = (byte) k;        // each job's payload differs

@@ -29,6 +29,15 @@ import java.nio.ByteOrder;
 public final class PoolHandoffLatency {
     /** The transport name in results. */
     public static final String NAME = "pool-handoff";
+    /**
+     * Idle spins of the latency-tuned one-worker pools of these benchmarks (the default, 1000, suits
+     * many workers on few cores): the worker is still spinning when the caller's next job comes, so
+     * no futex wake lies on the path. At most two threads spin at once: the worker between jobs, the
+     * pool's completion thread while a job is out (the caller is parked in {@code join} then).
+     */
+    public static final long LATENCY_SPINS = 20_000;
+    /** Idle yields of those pools before they park. */
+    public static final long LATENCY_YIELDS = 200;
 
     private PoolHandoffLatency() {
     }
@@ -47,7 +56,8 @@ public final class PoolHandoffLatency {
         }
         Histogram h = new Histogram(LatencyHarness.HIGHEST_TRACKABLE_NS, LatencyHarness.SIGNIFICANT_DIGITS);
         int slot = (size + 63) / 64 * 64;
-        try (WorkerPool pool = WorkerPool.start(new PoolContext().handler(HandoffHandler.class).workers(1).slab(slot, 4))) {
+        try (WorkerPool pool = WorkerPool.start(new PoolContext().handler(HandoffHandler.class).workers(1).slab(slot, 4)
+                .workerIdle(LATENCY_SPINS, LATENCY_YIELDS))) {
             for (long k = 0; k < warmup + messages; k++) {
                 long t0 = System.nanoTime();
                 byte[] reply;
