@@ -31,6 +31,7 @@ final class WorkerLauncher {
     private final PoolContext context;
     /** AOT cache (JDK 24+, JEP 483/514/515) instead of a dynamic CDS archive; {@code -Dipc4j.pool.aot=false} turns it off. */
     private static final boolean AOT = !"false".equals(System.getProperty("ipc4j.pool.aot"));
+    private static final String ARCHIVE_PREFIX = "ipc4j-pool-worker-";
     private final Path archive;
     private final Path pendingArchive;
     private final boolean archiveExisted;
@@ -109,12 +110,42 @@ final class WorkerLauncher {
         }
         try {
             Files.move(pendingArchive, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            removeStaleArchives();
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(pendingArchive);
             } catch (IOException ignored) {
                 // best effort: a temp file in java.io.tmpdir
             }
+        }
+    }
+
+    /**
+     * Every build of a class path gets its own archive (its key includes the jars' times): remove
+     * the other archives made more than a day ago, so java.io.tmpdir does not fill up with 17 MiB
+     * files. A pool still mapping one is not disturbed (an unlinked file stays mapped); the next
+     * pool of that class path records a new one.
+     */
+    private void removeStaleArchives() {
+        long dayAgo = System.currentTimeMillis() - 24L * 3600 * 1000;
+        try (var files = Files.list(archive.getParent())) {
+            files.filter(f -> f.getFileName().toString().startsWith(ARCHIVE_PREFIX) && !f.equals(archive))
+                    .filter(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f).toMillis() < dayAgo;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .forEach(f -> {
+                        try {
+                            Files.deleteIfExists(f);
+                        } catch (IOException ignored) {
+                            // another user's file, or gone
+                        }
+                    });
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
         }
     }
 
@@ -190,7 +221,7 @@ final class WorkerLauncher {
         }
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return Path.of(System.getProperty("java.io.tmpdir"), "ipc4j-pool-worker-" + HexFormat.of().formatHex(h, 0, 8) + (AOT ? ".aot" : ".jsa"));
+            return Path.of(System.getProperty("java.io.tmpdir"), ARCHIVE_PREFIX + HexFormat.of().formatHex(h, 0, 8) + (AOT ? ".aot" : ".jsa"));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing", e);
         }

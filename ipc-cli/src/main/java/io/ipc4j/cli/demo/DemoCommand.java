@@ -95,20 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintStream out = WriterOutputStream.printStream(spec.commandLine().getOut());
-        PoolDemo.Result result;
-        try {
-            result = PoolDemo.run(options, out);
-        } finally {
-            progress.finish();
-            out.flush();
-        }
-        if (json != null) {
-            try {
-                Files.writeString(json, result.toJson());
-            } catch (IOException e) {
-                throw new IpcException(IpcException.Reason.OS_ERROR, "write " + json + ": " + e.getMessage(), e);
-            }
-        }
+        PoolDemo.Result result = progress.run(() -> PoolDemo.run(options, out), out, json, PoolDemo.Result::toJson);
         if (!result.ok()) {
             err.println("ipc4j: demo: " + result.jobsFailed() + " jobs failed, " + result.jobsLost() + " lost, "
                     + result.duplicated() + " delivered twice, " + result.wrongResults() + " wrong results");

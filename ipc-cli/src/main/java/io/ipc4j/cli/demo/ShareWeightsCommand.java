@@ -9,10 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -62,20 +60,7 @@ public final class ShareWeightsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintStream out = WriterOutputStream.printStream(spec.commandLine().getOut());
-        ShareWeightsDemo.Result result;
-        try {
-            result = ShareWeightsDemo.run(options, out);
-        } finally {
-            progress.finish();
-            out.flush();
-        }
-        if (json != null) {
-            try {
-                Files.writeString(json, result.toJson());
-            } catch (IOException e) {
-                throw new IpcException(IpcException.Reason.OS_ERROR, "write " + json + ": " + e.getMessage(), e);
-            }
-        }
+        ShareWeightsDemo.Result result = progress.run(() -> ShareWeightsDemo.run(options, out), out, json, ShareWeightsDemo.Result::toJson);
         if (!result.resultsVerified()) {
             err.println("ipc4j: " + spec.name() + ": " + result.failedWorkers() + " of " + result.workers()
                     + " workers reported a wrong sum");
