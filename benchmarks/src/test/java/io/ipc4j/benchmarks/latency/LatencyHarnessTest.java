@@ -219,7 +219,7 @@ class LatencyHarnessTest {
         IpcException e = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class,
                 () -> new LatencyHarness(LatencyOptions.of("carrier-pigeon").withMessages(1)).run());
         assertEquals(IpcException.Reason.INVALID_ARGUMENT, e.reason());
-        assertTrue(e.getMessage().contains("known: spin, hybrid, futex, posix-sem, fifo"), e.getMessage());
+        assertTrue(e.getMessage().contains("known: spin, spin-floor, hybrid, futex, posix-sem, fifo"), e.getMessage());
     }
 
     @Test
