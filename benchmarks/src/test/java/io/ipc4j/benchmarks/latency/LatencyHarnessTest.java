@@ -99,7 +99,7 @@ class LatencyHarnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"futex", "hybrid", "posix-sem", "fifo", "pipe", "uds", "tcp", "uds-raw", "pipe-raw"})
+    @ValueSource(strings = {"spin-floor", "futex", "hybrid", "posix-sem", "fifo", "pipe", "uds", "tcp", "uds-raw", "pipe-raw"})
     void everyTransportGivesSaneMonotonePercentiles(String transport) {
         LatencyResult r = new LatencyHarness(LatencyOptions.of(transport).withMessages(2000).withWarmup(200)
                 .withPayloadSize(100)).run();
