@@ -122,8 +122,20 @@ public final class LatencyHistograms {
      */
     public static void main(String[] args) {
         Path outDir = Path.of(args.length > 0 ? args[0] : "latency-histograms");
-        long messages = args.length > 1 ? Long.parseLong(args[1]) : DEFAULT_MESSAGES;
+        long messages;
+        try {
+            messages = args.length > 1 ? Long.parseLong(args[1]) : DEFAULT_MESSAGES;
+        } catch (NumberFormatException e) {
+            System.err.println("latency-histograms: MESSAGES must be a number, not '" + args[1] + "'");
+            System.exit(2);
+            return;
+        }
         List<String> transports = args.length > 2 ? List.of(args[2].split(",")) : DEFAULT_TRANSPORTS;
-        run(outDir, transports, messages, System.out);
+        try {
+            run(outDir, transports, messages, System.out);
+        } catch (io.ipc4j.IpcException e) {
+            System.err.println("latency-histograms: " + e.getMessage());
+            System.exit(1);
+        }
     }
 }

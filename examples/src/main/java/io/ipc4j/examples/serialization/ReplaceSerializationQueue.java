@@ -109,10 +109,23 @@ public final class ReplaceSerializationQueue {
      * @param args optional job count and input size in bytes
      */
     public static void main(String[] args) {
-        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_JOBS;
-        int size = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_SIZE_BYTES;
-        Result r = run(jobs, size, System.out);
-        System.exit(r.verified() ? 0 : 1);
+        int jobs;
+        int size;
+        try {
+            jobs = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_JOBS;
+            size = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_SIZE_BYTES;
+        } catch (NumberFormatException e) {
+            System.err.println("replace-serialization-queue: JOBS and SIZE_BYTES must be numbers (" + e.getMessage() + ")");
+            System.exit(2);
+            return;
+        }
+        try {
+            Result r = run(jobs, size, System.out);
+            System.exit(r.verified() ? 0 : 1);
+        } catch (IpcException e) {
+            System.err.println("replace-serialization-queue: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     /**

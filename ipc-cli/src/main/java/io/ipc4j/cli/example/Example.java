@@ -52,10 +52,12 @@ public record Example(String name, String description, Supplier<Object> runner) 
      * @param name        the name
      * @param description one line
      * @param mainClass   the class whose {@code main(String[])} runs the example
+     * @param argsHelp    lines describing the program's arguments, shown under {@code --help}
      * @return the entry
      */
-    public static Example ofMain(String name, String description, Class<?> mainClass) {
+    public static Example ofMain(String name, String description, Class<?> mainClass, String... argsHelp) {
         Objects.requireNonNull(mainClass, "mainClass");
-        return new Example(name, description, () -> new MainClassCommand(mainClass));
+        String[] help = argsHelp.clone();
+        return new Example(name, description, () -> new MainClassCommand(mainClass, help));
     }
 }

@@ -71,8 +71,16 @@ public final class ExampleCommand implements Runnable {
                 Object command = e.runner().get();
                 CommandLine sub = new CommandLine(command);
                 sub.getCommandSpec().name(e.name());
-                if (command instanceof MainClassCommand) {
+                if (command instanceof MainClassCommand m) {
                     sub.setUnmatchedOptionsArePositionalParams(true);
+                    if (m.argsHelp().length > 0) {
+                        String[] footer = sub.getCommandSpec().usageMessage().footer();
+                        String[] all = new String[m.argsHelp().length + footer.length + 1];
+                        all[0] = "";
+                        System.arraycopy(m.argsHelp(), 0, all, 1, m.argsHelp().length);
+                        System.arraycopy(footer, 0, all, 1 + m.argsHelp().length, footer.length);
+                        sub.getCommandSpec().usageMessage().footer(all);
+                    }
                 }
                 String[] own = sub.getCommandSpec().usageMessage().description();
                 if (own.length == 0) {

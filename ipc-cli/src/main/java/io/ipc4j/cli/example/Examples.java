@@ -17,13 +17,17 @@ public final class Examples {
                     ShareWeightsCommand::new),
             Example.ofMain("quickstart",
                     "The README example: one JVM writes a 16 MiB tensor store, a second maps it read-only and reads a weight.",
-                    QuickStart.class),
+                    QuickStart.class, "Arguments: none (with a store NAME: run only the reader side against that store)."),
             Example.ofMain("replace-serialization-queue",
                     "The same 4 MiB job pipeline as serialized objects over a Unix socket and as an ipc4j worker pool, both timed.",
-                    ReplaceSerializationQueue.class),
+                    ReplaceSerializationQueue.class,
+                    "Arguments: [JOBS [SIZE_BYTES]] (default: 200 jobs of 4194304 bytes per side, half as many warm up).",
+                    "Exit code 1 when a result was wrong."),
             Example.ofMain("latency-histograms",
                     "Round-trip latency between two JVMs recorded with HdrHistogram: .hgrm files and a percentile plot (PNG).",
-                    LatencyHistograms.class));
+                    LatencyHistograms.class,
+                    "Arguments: [OUT_DIR [MESSAGES [TRANSPORT,...]]] (default: ./latency-histograms, 20000 round trips,",
+                    "spin,futex,uds). Writes one .hgrm file per transport and latency.png into OUT_DIR."));
 
     private Examples() {
     }

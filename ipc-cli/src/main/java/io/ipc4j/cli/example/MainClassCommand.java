@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Runs the program in a child JVM; its exit code is this command's."})
 final class MainClassCommand implements Callable<Integer> {
     private final Class<?> mainClass;
+    private final String[] argsHelp;
 
     @Spec
     private CommandSpec spec;
@@ -32,8 +33,14 @@ final class MainClassCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ARG", arity = "0..*", description = "Passed to the program.")
     private List<String> args = new ArrayList<>();
 
-    MainClassCommand(Class<?> mainClass) {
+    MainClassCommand(Class<?> mainClass, String... argsHelp) {
         this.mainClass = mainClass;
+        this.argsHelp = argsHelp.clone();
+    }
+
+    /** @return lines describing the program's arguments (may be empty) */
+    String[] argsHelp() {
+        return argsHelp.clone();
     }
 
     @Override
@@ -68,7 +75,7 @@ final class MainClassCommand implements Callable<Integer> {
             int code = child.waitFor();
             if (code != 0) {
                 PrintWriter err = spec.commandLine().getErr();
-                err.println("ipc4j: " + spec.qualifiedName() + ": the program exited with status " + code);
+                err.println("ipc4j: example " + spec.name() + ": the program exited with status " + code);
                 err.flush();
             }
             return code;
