@@ -288,7 +288,7 @@ public final class PoolDemo {
                     submitted - delivered, duplicated,
                     wrong.get() == 0 && delivered - failed.get() > 0, wrong.get(),
                     latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
-                    latency.getValueAtPercentile(99.9) / 1e3, options.jobs() / seconds, kills.get(),
+                    latency.getValueAtPercentile(99.9) / 1e3, (delivered - failed.get()) / seconds, kills.get(),
                     stats.get(PoolCounter.RESTARTS), stats.get(PoolCounter.REDISPATCHED));
             print(r, reference != null, out);
             return r;
