@@ -55,6 +55,9 @@ final class ClassPathRelaunch {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
         cmd.addAll(transport.jvmOptions());
+        // settings given to this JVM (e.g. -Dipc4j.bench.hybrid.spins=N) apply to the relaunched one too
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("ipc4j.")).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classPath));
         cmd.add("io.ipc4j.cli.Main");
