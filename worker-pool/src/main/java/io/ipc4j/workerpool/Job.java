@@ -33,6 +33,20 @@ public interface Job {
      */
     Tensor output(int index);
 
+    /**
+     * Allocates one more output in the shared slab, for results whose size only the handler knows.
+     * The caller gets it as {@code JobResult.output(outputCount() + k)} for the k-th call. Until the
+     * job completes the slot belongs to this worker process: if the worker dies, the slab takes it
+     * back ({@code SharedSlab.reclaimDeadOwners()}), and if the handler throws, it is freed.
+     *
+     * @param dtype element type
+     * @param shape shape (at most 8 dimensions, at most one slab slot of bytes)
+     * @return the tensor to write
+     * @throws io.ipc4j.IpcException TOO_LARGE when it does not fit a slot or the job has too many
+     *                               tensors, NO_SPACE when no slot frees up within a second
+     */
+    Tensor allocateOutput(io.ipc4j.tensor.DType dtype, long... shape);
+
     /** @return the inline byte payload (read-only, possibly empty) */
     MemorySegment payload();
 

@@ -11,6 +11,7 @@ import io.ipc4j.shm.header.SegmentKind;
 import io.ipc4j.shm.ring.ManyToOneRing;
 import io.ipc4j.shm.ring.Ring;
 import io.ipc4j.shm.slab.SharedSlab;
+import io.ipc4j.shm.slab.SlabLayout;
 import io.ipc4j.tensor.DType;
 import io.ipc4j.tensor.Tensor;
 import io.ipc4j.tensor.store.HeaderLimits;
@@ -175,7 +176,9 @@ public final class WorkerPool implements AutoCloseable {
             weights = track(TensorStore.open(ctx.directory(), ctx.weightsStore(), true, HeaderLimits.DEFAULT));
         }
         counters = track(PoolCounters.create(ctx.directory(), name, ctx.workers()));
-        slab = track(SharedSlab.create(name + "-slab", ctx.slabSlotSize(), ctx.slabSlots(), 8,
+        // owners: the supervisor, each worker, and room for restarted workers while dead ones are reclaimed
+        int owners = Math.min(SlabLayout.MAX_OWNERS, 2 * ctx.workers() + 2);
+        slab = track(SharedSlab.create(name + "-slab", ctx.slabSlotSize(), ctx.slabSlots(), owners,
                 CreateOptions.defaults().directory(ctx.directory())));
         slabOwner = slab.register();
         counters.set(PoolCounter.SLAB_SLOTS, ctx.slabSlots());
@@ -684,6 +687,7 @@ public final class WorkerPool implements AutoCloseable {
                 case JobCodec.READY -> {
                     if (s.incarnation == c.incarnation() && s.state == WorkerState.STARTING) {
                         s.state = WorkerState.READY;
+                        s.slabOwner = c.attempt();                     // READY carries the owner id there
                         s.readySinceNanos = System.nanoTime();
                         counters.worker(s.index, c.pid(), WorkerState.READY, s.incarnation);
                         counters.add(PoolCounter.WORKERS_READY, 1);
@@ -718,6 +722,15 @@ public final class WorkerPool implements AutoCloseable {
             counters.add(PoolCounter.STALE_COMPLETIONS, 1);
             return null;
         }
+        JobCodec.Done done = null;
+        if (c.type() == JobCodec.DONE) {
+            done = JobCodec.readDone(job.id, c.bytes());
+            if (!takeOver(s, done.allocated())) {
+                // the worker died and the slab took its outputs back: its death re-dispatches the job
+                counters.add(PoolCounter.STALE_COMPLETIONS, 1);
+                return null;
+            }
+        }
         jobs.remove(job.id);
         s.inFlight.remove(job.id);
         freeAll(job.inputs);
@@ -725,17 +738,20 @@ public final class WorkerPool implements AutoCloseable {
         if (jobs.isEmpty()) {
             changed.signalAll();
         }
-        if (c.type() == JobCodec.DONE) {
+        if (done != null) {
             counters.add(PoolCounter.COMPLETED, 1);
-            Tensor[] outs = new Tensor[job.outputs.length];
-            long[] handles = new long[job.outputs.length];
+            int declared = job.outputs.length;
+            TensorRef[] all = java.util.Arrays.copyOf(job.outputs, declared + done.allocated().length);
+            System.arraycopy(done.allocated(), 0, all, declared, done.allocated().length);
+            Tensor[] outs = new Tensor[all.length];
+            long[] handles = new long[all.length];
             for (int i = 0; i < outs.length; i++) {
-                TensorRef r = job.outputs[i];
+                TensorRef r = all[i];
                 long bytes = Tensor.byteSize(r.dtype(), r.shape());
                 outs[i] = Tensor.of("output" + i, r.dtype(), r.shape(), slab.slot(r.handle()).asSlice(0, bytes)).asReadOnly();
                 handles[i] = r.handle();
             }
-            JobResult result = new JobResult(this, job.id, job.attempt, s.index, outs, handles, c.bytes(),
+            JobResult result = new JobResult(this, job.id, job.attempt, s.index, outs, handles, done.reply(),
                     System.nanoTime() - job.submittedNanos);
             return () -> {
                 journalCompleted(job);
@@ -751,6 +767,31 @@ public final class WorkerPool implements AutoCloseable {
             journalCompleted(job);
             job.future.completeExceptionally(e);
         };
+    }
+
+    /**
+     * Takes the slots a worker allocated for a job's outputs over from its owner (lock held). When
+     * one cannot be taken (the worker died and the slab reclaimed them, or the record is bogus),
+     * gives back what was taken and returns false.
+     */
+    private boolean takeOver(WorkerSlot s, TensorRef[] allocated) {
+        for (int i = 0; i < allocated.length; i++) {
+            long bytes = Tensor.byteSize(allocated[i].dtype(), allocated[i].shape());
+            int st = bytes > ctx.slabSlotSize() ? SharedSlab.BAD_HANDLE
+                    : slab.transfer(allocated[i].handle(), s.slabOwner, slabOwner);
+            if (st != SharedSlab.OK) {
+                for (int k = 0; k < i; k++) {
+                    freeSlot(allocated[k].handle());
+                }
+                System.err.println("ipc4j pool '" + name + "': worker " + s.index + "'s output " + i
+                        + " could not be taken over (slab status " + st + "); the job will run again");
+                if (s.process != null) {
+                    s.process.destroyForcibly();                      // a live worker writing bogus records
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ health
@@ -772,6 +813,8 @@ public final class WorkerPool implements AutoCloseable {
                 counters.add(PoolCounter.WORKERS_READY, -1);
             }
             deathsToUnblock.incrementAndGet();
+            s.slabOwner = 0;
+            slab.reclaimDeadOwners();                                    // slots it allocated come back
             int exit = p.exitValue();
             // its jobs go back to the front of the queue, in the order they were dispatched
             List<PendingJob> orphans = new ArrayList<>(s.inFlight.values());

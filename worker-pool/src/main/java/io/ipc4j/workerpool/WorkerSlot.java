@@ -19,6 +19,8 @@ final class WorkerSlot {
     long restartAtNanos;
     int consecutiveFailures;
     String startFailure;
+    /** The current process's slab owner id (for outputs it allocates), 0 when unknown. */
+    int slabOwner;
     /** Jobs dispatched to this worker's current process and not completed, in dispatch order. */
     final Map<Long, PendingJob> inFlight = new LinkedHashMap<>();
 

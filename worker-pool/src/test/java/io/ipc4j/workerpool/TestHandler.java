@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * {@code echo:TEXT} replies TEXT; {@code throw} throws; {@code halt} kills the worker;
  * {@code sleep:MS} sleeps then replies "slept"; {@code double} writes 2 x input 0 into output 0
  * and replies the input's sum; {@code matvec} writes weights("w") x input 0 into output 0;
- * {@code pid} replies the worker's pid; {@code attempt} replies the attempt number.
+ * {@code pid} replies the worker's pid; {@code attempt} replies the attempt number;
+ * {@code alloc:N}, {@code alloc-halt:N}, {@code alloc-throw:N} allocate an output in the worker.
  */
 public final class TestHandler implements JobHandler {
     private WorkerContext context;
@@ -61,6 +62,20 @@ public final class TestHandler implements JobHandler {
                 }
                 y.setFloat(r, acc);
             }
+        } else if (cmd.startsWith("alloc")) {
+            // alloc:N allocates an F32 output of N elements and fills it with 0..N-1;
+            // alloc-halt:N allocates one, then kills the worker; alloc-throw:N allocates one, then throws
+            int n = Integer.parseInt(cmd.substring(cmd.indexOf(':') + 1));
+            Tensor t = job.allocateOutput(io.ipc4j.tensor.DType.F32, n);
+            for (int i = 0; i < n; i++) {
+                t.setFloat(i, i);
+            }
+            if (cmd.startsWith("alloc-halt")) {
+                Runtime.getRuntime().halt(9);
+            } else if (cmd.startsWith("alloc-throw")) {
+                throw new IllegalStateException("failed after allocating");
+            }
+            reply(job, "allocated " + n);
         } else if (cmd.equals("pid")) {
             reply(job, Long.toString(ProcessHandle.current().pid()));
         } else if (cmd.equals("attempt")) {

@@ -221,6 +221,53 @@ class WorkerPoolTest {
     }
 
     @Test
+    void outputsAllocatedByTheWorkerReachTheCallerAndGoBackToTheSlab() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(context("alloc", 1).maxJobCrashes(1)
+                .restartBackoff(Duration.ofMillis(10), Duration.ofMillis(50)))) {
+            try (JobResult r = pool.submit(utf8("alloc:1000")).join()) {
+                assertEquals("allocated 1000", text(r));
+                assertEquals(1, r.outputCount());
+                assertEquals(1000, r.output(0).elementCount());
+                for (int i = 0; i < 1000; i++) {
+                    assertEquals(i, r.output(0).getFloat(i));
+                }
+                awaitSlabUsed(pool, 1);
+            }
+            awaitSlabUsed(pool, 0);
+
+            CompletionException thrown = assertThrows(CompletionException.class, () -> pool.submit(utf8("alloc-throw:10")).join());
+            assertEquals(JobStatus.HANDLER_FAILED, ((JobException) thrown.getCause()).status());
+            awaitSlabUsed(pool, 0);
+
+            // the worker dies holding the slot it allocated: the slab takes it back
+            CompletionException died = assertThrows(CompletionException.class, () -> pool.submit(utf8("alloc-halt:10")).join());
+            assertEquals(JobStatus.POISON, ((JobException) died.getCause()).status());
+            awaitSlabUsed(pool, 0);
+            try (JobResult r = pool.submit(utf8("alloc:5")).join()) {
+                assertEquals(5, r.output(0).elementCount());
+            }
+        }
+    }
+
+    /**
+     * Waits for the pool's slab-use counter to read {@code n} twice, 300 ms apart (it is refreshed
+     * every 100 ms, so a reading right after a change may be stale); fails after 10 s.
+     */
+    static void awaitSlabUsed(WorkerPool pool, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long used;
+        do {
+            Thread.sleep(300);
+            used = pool.stats().get(PoolCounter.SLAB_USED);
+            if (used == n) {
+                Thread.sleep(300);
+                used = pool.stats().get(PoolCounter.SLAB_USED);
+            }
+        } while (used != n && System.nanoTime() < deadline);
+        assertEquals(n, used, "slab slots in use");
+    }
+
+    @Test
     void settingsAreValidatedOnce() {
         assertThrows(IpcException.class, () -> new PoolContext().workers(1).conclude());          // no handler
         assertThrows(IpcException.class, () -> new PoolContext().handler(TestHandler.class).workers(0).conclude());

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The records that cross a pool's rings. Only descriptors travel: job id, attempt, slab handles,
@@ -27,7 +28,10 @@ import java.util.Arrays;
  * ..  inline payload
  * </pre>
  *
- * A {@link #STOP} dispatch record has no payload: the worker finishes and exits.
+ * A {@link #STOP} dispatch record has no payload: the worker finishes and exits. The bytes of a
+ * {@link #DONE} record are {@link #doneBytes}: a count of outputs the worker allocated itself, their
+ * tensor entries, then the reply. A {@link #READY} record carries the worker's slab owner id in its
+ * attempt field.
  */
 public final class JobCodec {
     /** Dispatch type: a job. */
@@ -270,6 +274,56 @@ public final class JobCodec {
         MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, at + COMPLETION_HEADER_BYTES, bytes, 0, n);
         return new Completion(type, buf.get(LONG, at), buf.get(INT, at + 8), buf.get(INT, at + 12),
                 buf.get(INT, at + 16), buf.get(LONG, at + 24), bytes);
+    }
+
+    /**
+     * The bytes of a DONE record: outputs the worker allocated in the slab, then its reply.
+     *
+     * @param allocated tensors the worker allocated (its slab owner holds them until the supervisor
+     *                  takes them over)
+     * @param reply     the reply bytes
+     * @return {@code int count | count x tensor entry | reply}
+     */
+    public static byte[] doneBytes(List<TensorRef> allocated, byte[] reply) {
+        MemorySegment m = MemorySegment.ofArray(new byte[4 + allocated.size() * TENSOR_BYTES + reply.length]);
+        m.set(INT, 0, allocated.size());
+        long p = 4;
+        for (TensorRef t : allocated) {
+            p = writeTensor(m, p, t);
+        }
+        MemorySegment.copy(reply, 0, m, ValueLayout.JAVA_BYTE, p, reply.length);
+        return m.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * What a DONE record's bytes hold.
+     *
+     * @param allocated outputs the worker allocated
+     * @param reply     its reply
+     */
+    public record Done(TensorRef[] allocated, byte[] reply) {
+    }
+
+    /**
+     * Decodes {@link #doneBytes}.
+     *
+     * @param jobId the job (for messages)
+     * @param bytes a DONE record's bytes
+     * @return the outputs and the reply
+     * @throws IpcException CORRUPT when the bytes do not hold what a worker writes
+     */
+    public static Done readDone(long jobId, byte[] bytes) {
+        MemorySegment m = MemorySegment.ofArray(bytes);
+        int n = bytes.length < 4 ? -1 : m.get(INT, 0);
+        if (n < 0 || n > MAX_TENSORS || 4L + (long) n * TENSOR_BYTES > bytes.length) {
+            throw corrupt("completion of job " + jobId + " claims " + n + " worker outputs in " + bytes.length + " bytes");
+        }
+        TensorRef[] t = new TensorRef[n];
+        long p = 4;
+        for (int i = 0; i < n; i++, p += TENSOR_BYTES) {
+            t[i] = readTensor(m, p, jobId);
+        }
+        return new Done(t, java.util.Arrays.copyOfRange(bytes, (int) p, bytes.length));
     }
 
     private static IpcException corrupt(String what) {

@@ -4,6 +4,7 @@ import io.ipc4j.IpcException;
 import io.ipc4j.IpcException.Reason;
 import io.ipc4j.shm.ring.MessageHandler;
 import io.ipc4j.shm.slab.SharedSlab;
+import io.ipc4j.tensor.DType;
 import io.ipc4j.tensor.Tensor;
 import io.ipc4j.workerpool.Job;
 import io.ipc4j.workerpool.JobHandler;
@@ -14,6 +15,8 @@ import io.ipc4j.workerpool.wire.JobCodec.TensorRef;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the dispatch records of one worker: decodes, maps the tensors, calls the handler, reports. */
 final class JobRunner implements MessageHandler {
@@ -21,14 +24,17 @@ final class JobRunner implements MessageHandler {
 
     private final JobHandler handler;
     private final SharedSlab slab;
+    private final int owner;
     private final WorkerMain.Reporter reporter;
     private final PoolCounters counters;
     private final int worker;
     private boolean stopped;
 
-    JobRunner(JobHandler handler, SharedSlab slab, WorkerMain.Reporter reporter, PoolCounters counters, int worker) {
+    JobRunner(JobHandler handler, SharedSlab slab, int owner, WorkerMain.Reporter reporter, PoolCounters counters,
+              int worker) {
         this.handler = handler;
         this.slab = slab;
+        this.owner = owner;
         this.reporter = reporter;
         this.counters = counters;
         this.worker = worker;
@@ -50,7 +56,7 @@ final class JobRunner implements MessageHandler {
         DecodedJob d = JobCodec.readJob(buffer, offset, length);
         View job;
         try {
-            job = new View(d, buffer, slab);
+            job = new View(d, buffer, slab, owner);
         } catch (RuntimeException e) {
             reporter.report(JobCodec.FAILED, d.jobId(), d.attempt(),
                     WorkerMain.describe("job " + d.jobId() + " names tensors this worker cannot map", e));
@@ -59,6 +65,7 @@ final class JobRunner implements MessageHandler {
         try {
             handler.handle(job);
         } catch (Throwable t) {
+            job.freeAllocated();
             if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
                 throw vme;                       // out of memory etc.: let the process die, the job is re-dispatched
             }
@@ -67,8 +74,9 @@ final class JobRunner implements MessageHandler {
             return;
         }
         counters.jobDone(worker);
-        reporter.write(JobCodec.DONE, d.jobId(), d.attempt(), job.reply == null ? NONE : job.reply,
-                job.reply == null ? 0 : job.reply.length);
+        // the allocated outputs stay this worker's until the supervisor takes them over (transfer)
+        reporter.report(JobCodec.DONE, d.jobId(), d.attempt(),
+                JobCodec.doneBytes(job.allocated, job.reply == null ? NONE : job.reply));
     }
 
     /** A job as the handler sees it: views of slab slots and of the ring's inline bytes. */
@@ -77,10 +85,15 @@ final class JobRunner implements MessageHandler {
         private final Tensor[] inputs;
         private final Tensor[] outputs;
         private final MemorySegment payload;
+        private final SharedSlab slab;
+        private final int owner;
+        final List<TensorRef> allocated = new ArrayList<>();
         byte[] reply;
 
-        View(DecodedJob d, MemorySegment ring, SharedSlab slab) {
+        View(DecodedJob d, MemorySegment ring, SharedSlab slab, int owner) {
             this.d = d;
+            this.slab = slab;
+            this.owner = owner;
             this.inputs = map(d.inputs(), slab, true, "input");
             this.outputs = map(d.outputs(), slab, false, "output");
             this.payload = ring.asSlice(d.inlineOffset(), d.inlineLength()).asReadOnly();
@@ -130,6 +143,42 @@ final class JobRunner implements MessageHandler {
         @Override
         public Tensor output(int index) {
             return outputs[index];
+        }
+
+        @Override
+        public Tensor allocateOutput(DType dtype, long... shape) {
+            if (owner <= 0) {
+                throw new IpcException(Reason.UNSUPPORTED, "this worker could not register as a slab owner");
+            }
+            if (d.inputs().length + d.outputs().length + allocated.size() >= JobCodec.MAX_TENSORS) {
+                throw new IpcException(Reason.TOO_LARGE, "a job has at most " + JobCodec.MAX_TENSORS + " tensors");
+            }
+            long bytes = Tensor.byteSize(dtype, shape);
+            if (bytes > slab.slotSize() || shape.length > JobCodec.MAX_RANK) {
+                throw new IpcException(Reason.TOO_LARGE, "output " + dtype + java.util.Arrays.toString(shape) + " needs "
+                        + bytes + " bytes and " + shape.length + " dimensions; a slab slot holds " + slab.slotSize()
+                        + " bytes, a job tensor at most " + JobCodec.MAX_RANK + " dimensions");
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+            long h;
+            while ((h = slab.allocate(owner)) < 0) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IpcException(Reason.NO_SPACE, "no slab slot became free within 1 s for an output of job "
+                            + d.jobId());
+                }
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+            allocated.add(new TensorRef(h, dtype, shape));
+            return Tensor.of("output" + (outputs.length + allocated.size() - 1), dtype, shape,
+                    slab.slot(h).asSlice(0, bytes));
+        }
+
+        void freeAllocated() {
+            for (TensorRef r : allocated) {
+                slab.free(r.handle(), owner);
+            }
+            allocated.clear();
         }
 
         @Override

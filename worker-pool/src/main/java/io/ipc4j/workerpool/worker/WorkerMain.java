@@ -80,14 +80,18 @@ public final class WorkerMain {
                     reporter.report(JobCodec.START_FAILED, 0, 0, describe("handler " + a.handlerClass() + " failed to start", t));
                     return EXIT_START_FAILED;
                 }
+                int owner = registerOwner(slab, a);
                 Thread heartbeat = startHeartbeat(counters, a);
-                reporter.ready();
+                reporter.ready(owner);
                 try {
                     runJobs(layout.dispatchRing(payload, a.worker()), layout.workerDoorbell(payload, a.worker()),
-                            handler, slab, counters, reporter, a);
+                            handler, slab, owner, counters, reporter, a);
                 } finally {
                     heartbeat.interrupt();
                     handler.close();
+                    if (owner > 0) {
+                        slab.unregister(owner);             // frees what a failed job might have left
+                    }
                 }
                 return 0;
             }
@@ -97,11 +101,24 @@ public final class WorkerMain {
         }
     }
 
+    /**
+     * Registers this process as an owner of slab slots, for outputs its handler allocates: if it
+     * dies, the slab takes them back. 0 when the owner table is full (allocating then fails).
+     */
+    private static int registerOwner(SharedSlab slab, WorkerArgs a) {
+        try {
+            return slab.register();
+        } catch (IpcException e) {
+            System.err.println("ipc4j worker " + a.worker() + ": " + e.getMessage() + "; Job.allocateOutput will fail");
+            return 0;
+        }
+    }
+
     private static void runJobs(OneToOneRing dispatch, FutexEvent doorbell, JobHandler handler, SharedSlab slab,
-                                PoolCounters counters, Reporter reporter, WorkerArgs a) {
+                                int owner, PoolCounters counters, Reporter reporter, WorkerArgs a) {
         DoorbellIdleStrategy idle = new DoorbellIdleStrategy(doorbell, a.spins(), a.yields(),
                 TimeUnit.MILLISECONDS.toNanos(a.heartbeatMillis()));
-        JobRunner runner = new JobRunner(handler, slab, reporter, counters, a.worker());
+        JobRunner runner = new JobRunner(handler, slab, owner, reporter, counters, a.worker());
         while (!runner.stopped()) {
             idle.idle(dispatch.read(runner, 1));
             if (Thread.currentThread().isInterrupted()) {
@@ -163,8 +180,8 @@ public final class WorkerMain {
             this.args = args;
         }
 
-        void ready() {
-            write(JobCodec.READY, 0, 0, new byte[0], 0);
+        void ready(int slabOwner) {
+            write(JobCodec.READY, 0, slabOwner, new byte[0], 0);    // the attempt field carries the owner id
         }
 
         void report(int type, long jobId, int attempt, byte[] bytes) {
