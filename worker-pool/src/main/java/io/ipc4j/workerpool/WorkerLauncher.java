@@ -37,6 +37,8 @@ final class WorkerLauncher {
     private final boolean archiveExisted;
     private final Path pendingConfig;
     private volatile List<String> recordCommand;
+    /** "worker/incarnation" of the process recording the AOT configuration, null when none does. */
+    private String recorder;
 
     WorkerLauncher(PoolContext context) {
         this.context = context;
@@ -53,7 +55,7 @@ final class WorkerLauncher {
         return archiveExisted;
     }
 
-    List<String> command(WorkerArgs args) {
+    synchronized List<String> command(WorkerArgs args) {
         List<String> options = context.workerJvmOptions();
         if (archive != null && AOT) {
             // an AOT cache replaces the JDK's CDS archive; the JVM refuses -Xshare next to it
@@ -75,8 +77,9 @@ final class WorkerLauncher {
                 cmd.jvmOption("-XX:-AOTReplayTraining");
                 if (archiveExisted) {
                     cmd.jvmOption("-XX:AOTCache=" + archive);
-                } else if (args.worker() == 0 && args.incarnation() == 1) {
+                } else if (recorder == null) {
                     // training run: this worker records which classes it loads and links (written at exit)
+                    recorder = args.worker() + "/" + args.incarnation();
                     cmd.jvmOption("-XX:AOTMode=record");
                     cmd.jvmOption("-XX:AOTConfiguration=" + pendingConfig);
                     List<String> record = cmd.args(args.toArgs().toArray(String[]::new)).build();
@@ -93,7 +96,23 @@ final class WorkerLauncher {
     }
 
     /**
-     * Makes the archive from what this pool's first worker recorded and moves it into place (no-op
+     * Tells the launcher a worker process ended. When it was the one recording the AOT
+     * configuration and it did not exit normally (killed before it could write it), the next
+     * worker started records instead.
+     *
+     * @param worker      slot
+     * @param incarnation its incarnation
+     * @param exitCode    its exit status
+     */
+    synchronized void exited(int worker, int incarnation, int exitCode) {
+        if (exitCode != 0 && (worker + "/" + incarnation).equals(recorder)) {
+            recorder = null;
+            recordCommand = null;
+        }
+    }
+
+    /**
+     * Makes the archive from what this pool's recording worker recorded and moves it into place (no-op
      * when there is nothing to do). For an AOT cache this runs the JVM once more in
      * {@code -XX:AOTMode=create} with the recording worker's own command line (about 1-3 s, output
      * discarded).

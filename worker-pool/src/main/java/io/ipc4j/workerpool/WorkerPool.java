@@ -813,6 +813,7 @@ public final class WorkerPool implements AutoCloseable {
                 counters.add(PoolCounter.WORKERS_READY, -1);
             }
             deathsToUnblock.incrementAndGet();
+            launcher.exited(s.index, incarnation, p.exitValue());
             s.slabOwner = 0;
             slab.reclaimDeadOwners();                                    // slots it allocated come back
             int exit = p.exitValue();
