@@ -123,21 +123,9 @@ public final class AeronTransport implements Transport {
 
     @Override
     public void runChild(List<String> args, Peer parent, Duration idleTimeout) {
-        if (args.size() != 2) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT,
-                    NAME + " child: expected 2 arguments (aeron directory, message bytes), got " + args);
-        }
+        ChildArgs.expect(NAME, args, "aeron directory", "message bytes");
         String dir = args.get(0);
-        int bytes;
-        try {
-            bytes = Integer.parseInt(args.get(1));
-        } catch (NumberFormatException e) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, NAME + " child: bad message size " + args.get(1));
-        }
-        if (bytes < Long.BYTES || bytes > MAX_PAYLOAD) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, NAME + " child: message size " + bytes
-                    + " outside " + Long.BYTES + ".." + MAX_PAYLOAD);
-        }
+        int bytes = ChildArgs.size(NAME, args, 1, "message size", Long.BYTES, MAX_PAYLOAD);
         long timeoutNanos = idleTimeout.toNanos();
         UnsafeBuffer echo = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
         int[] length = {-1};

@@ -88,20 +88,8 @@ public final class FifoTransport implements Transport {
 
     @Override
     public void runChild(List<String> args, Peer parent, Duration idleTimeout) {
-        if (args.size() != 3) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT,
-                    "fifo child: expected 3 arguments (ping FIFO, pong FIFO, message bytes), got " + args);
-        }
-        int bytes;
-        try {
-            bytes = Integer.parseInt(args.get(2));
-        } catch (NumberFormatException e) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, "fifo child: bad message size " + args.get(2));
-        }
-        if (bytes < Long.BYTES || bytes > SpinLayout.MAX_PAYLOAD) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, "fifo child: message size " + bytes
-                    + " outside " + Long.BYTES + ".." + SpinLayout.MAX_PAYLOAD);
-        }
+        ChildArgs.expect("fifo", args, "ping FIFO", "pong FIFO", "message bytes");
+        int bytes = ChildArgs.size("fifo", args, 2, "message size", Long.BYTES, SpinLayout.MAX_PAYLOAD);
         Path pingPath = Path.of(args.get(0));
         Path pongPath = Path.of(args.get(1));
         FileChannel in;

@@ -122,20 +122,8 @@ public final class JavaSerializationTransport implements Transport {
 
     @Override
     public void runChild(List<String> args, Peer parent, Duration idleTimeout) {
-        if (args.size() != 2) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT,
-                    NAME + " child: expected 2 arguments (socket path, payload bytes), got " + args);
-        }
-        int payload;
-        try {
-            payload = Integer.parseInt(args.get(1));
-        } catch (NumberFormatException e) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, NAME + " child: bad payload size " + args.get(1));
-        }
-        if (payload < 0 || payload > MAX_PAYLOAD) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT, NAME + " child: payload size " + payload
-                    + " outside 0.." + MAX_PAYLOAD);
-        }
+        ChildArgs.expect(NAME, args, "socket path", "payload bytes");
+        int payload = ChildArgs.size(NAME, args, 1, "payload size", 0, MAX_PAYLOAD);
         long timeoutNanos = idleTimeout.toNanos();
         List<Closeable> resources = new ArrayList<>();
         try (IoWatchdog watchdog = new IoWatchdog("ipc4j-jser-child-watchdog",

@@ -89,10 +89,7 @@ public final class PosixSemTransport implements Transport {
 
     @Override
     public void runChild(List<String> args, Peer parent, Duration idleTimeout) {
-        if (args.size() != 3) {
-            throw new IpcException(IpcException.Reason.INVALID_ARGUMENT,
-                    "posix-sem child: expected 3 arguments (segment, ping semaphore, pong semaphore), got " + args);
-        }
+        ChildArgs.expect("posix-sem", args, "segment", "ping semaphore", "pong semaphore");
         long timeoutNanos = idleTimeout.toNanos();
         try (DescribedSegment seg = EventLayout.open(args.get(0), NAME, idleTimeout);
              PosixNamedSemaphore ping = PosixNamedSemaphore.open(args.get(1));
