@@ -15,7 +15,6 @@ final class PendingJob {
     int attempt;          // of the latest dispatch; 0 while never dispatched
     int crashes;          // workers that died while running it
     int worker = -1;      // where the latest dispatch went, -1 while queued
-    int lastExit;         // exit status of the last worker that died running it
     long journalId;       // its id in the journal, 0 when not journaled
 
     PendingJob(long id, TensorRef[] inputs, TensorRef[] outputs, byte[] payload, long submittedNanos) {

@@ -2,7 +2,6 @@ package io.ipc4j.workerpool;
 
 import io.ipc4j.IpcException;
 import io.ipc4j.IpcException.Reason;
-import io.ipc4j.posix.PosixProcess;
 import io.ipc4j.semaphores.futex.FutexEvent;
 import io.ipc4j.semaphores.idle.DoorbellIdleStrategy;
 import io.ipc4j.shm.header.CreateOptions;
@@ -823,7 +822,6 @@ public final class WorkerPool implements AutoCloseable {
             for (int i = orphans.size() - 1; i >= 0; i--) {
                 PendingJob job = orphans.get(i);
                 job.crashes++;
-                job.lastExit = exit;
                 job.worker = -1;
                 if (job.crashes >= ctx.maxJobCrashes()) {
                     jobs.remove(job.id);
@@ -1158,10 +1156,6 @@ public final class WorkerPool implements AutoCloseable {
         finish();
     }
 
-    /** @return the pid of the supervisor (this process) */
-    static int supervisorPid() {
-        return PosixProcess.getpid();
-    }
 
     @Override
     public String toString() {

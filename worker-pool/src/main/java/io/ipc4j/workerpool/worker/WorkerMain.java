@@ -19,8 +19,6 @@ import io.ipc4j.workerpool.stat.PoolCounters;
 import io.ipc4j.workerpool.wire.JobCodec;
 import io.ipc4j.workerpool.wire.PoolLayout;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -214,10 +212,4 @@ public final class WorkerMain {
         }
     }
 
-    /** Stack trace of a throwable as text (for the worker's stderr). */
-    static String stackTrace(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        return w.toString();
-    }
 }
