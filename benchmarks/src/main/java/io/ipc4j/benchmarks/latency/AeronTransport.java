@@ -112,13 +112,7 @@ public final class AeronTransport implements Transport {
         int bytes = FifoTransport.messageBytes(payloadSize);
         Path dir = PeerDirs.create("aeron");
         Endpoint ep = new Endpoint(dir, bytes, timeout.toNanos());
-        try {
-            ep.open();
-            return ep;
-        } catch (RuntimeException | Error e) { // also a library that fails to link: never leave the directory
-            ep.close();
-            throw e;
-        }
+        return Endpoints.opened(ep, ep::open);
     }
 
     @Override

@@ -77,13 +77,7 @@ public final class FifoTransport implements Transport {
             throw new IpcException(IpcException.Reason.OS_ERROR, "fifo: cannot create a temporary directory: " + e, e);
         }
         Endpoint ep = new Endpoint(dir, messageBytes(payloadSize), timeout.toNanos());
-        try {
-            ep.open();
-            return ep;
-        } catch (RuntimeException e) {
-            ep.close();
-            throw e;
-        }
+        return Endpoints.opened(ep, ep::open);
     }
 
     @Override

@@ -111,13 +111,7 @@ public final class JavaSerializationTransport implements Transport {
                     NAME + ": payload size must be 0.." + MAX_PAYLOAD + " bytes, was " + payloadSize);
         }
         Endpoint ep = new Endpoint(payloadSize, timeout.toNanos());
-        try {
-            ep.open();
-            return ep;
-        } catch (RuntimeException e) {
-            ep.close();
-            throw e;
-        }
+        return Endpoints.opened(ep, ep::open);
     }
 
     @Override

@@ -145,13 +145,7 @@ public final class StreamTransport implements Transport {
     public ParentEndpoint openParent(int payloadSize, Duration timeout) {
         SpinLayout.checkPayload(payloadSize);
         Endpoint ep = new Endpoint(this, FifoTransport.messageBytes(payloadSize), timeout.toNanos());
-        try {
-            ep.open();
-            return ep;
-        } catch (RuntimeException e) {
-            ep.close();
-            throw e;
-        }
+        return Endpoints.opened(ep, ep::open);
     }
 
     @Override
